@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from ..model import Verdict, require
 from ..registry import RuleContext, check
+from ..views import Maybe
 from ..views.s3 import ALL_USERS, AUTHENTICATED_USERS, AccountPublicAccess, Bucket, PublicAccessBlock
+from .alternatives import Undecided
 
 SETTINGS = ("block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets")
 PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
@@ -30,16 +32,46 @@ def bucket_default_encryption(b: Bucket, ctx: RuleContext) -> Verdict:
     return Verdict.passed(f"Bucket {b.name} encrypts new objects by default ({', '.join(algorithms)}).")
 
 
-def effective_block(own: PublicAccessBlock | None, account: PublicAccessBlock | None) -> dict[str, bool]:
-    """Combine setting by setting, as AWS does: on when either block has it on."""
-    out = {}
-    for s in SETTINGS:
-        on = False
-        for block in (own, account):
-            if block is not None and require(getattr(block, s)):
-                on = True
-        out[s] = on
-    return out
+def _setting_on(block: Maybe[PublicAccessBlock | None], setting: str) -> bool:
+    block = require(block)
+    return block is not None and bool(require(getattr(block, setting)))
+
+
+def effective_setting(
+    own: Maybe[PublicAccessBlock | None], account: Maybe[PublicAccessBlock | None], setting: str
+) -> bool:
+    """Combine as AWS does: a setting is on when either block has it on. One block showing it
+    on settles it even when the other could not be read; otherwise an unread or unresolved
+    block stops the rule."""
+    undecided = Undecided()
+    if any(undecided.attempt(_setting_on, block, setting) for block in (own, account)):
+        return True
+    undecided.reraise()
+    return False
+
+
+def _acl_problems(b: Bucket) -> list[str]:
+    problems = []
+    acl = require(b.canned_acl)
+    if acl in PUBLIC_CANNED_ACLS:
+        problems.append(f"canned ACL {acl}")
+    for uri in require(b.grantee_uris):
+        if uri in PUBLIC_GRANTEES:
+            problems.append(f"ACL grant to {uri.rsplit('/', 1)[-1]}")
+    return problems
+
+
+def _block_problems(b: Bucket) -> list[str]:
+    undecided = Undecided()
+    off = [
+        s
+        for s in SETTINGS
+        if undecided.attempt(effective_setting, b.public_access_block, b.account_public_access_block, s) is False
+    ]
+    if off:
+        return ["public access block setting(s) off: " + ", ".join(off)]
+    undecided.reraise()
+    return []
 
 
 @check(
@@ -54,20 +86,13 @@ def effective_block(own: PublicAccessBlock | None, account: PublicAccessBlock | 
 def bucket_public_access(b: Bucket, ctx: RuleContext) -> Verdict:
     """A bucket is covered when every effective public-access setting is on, combining its own
     block with the account's; a public ACL fails even when the block would neutralise it,
-    because auditors read the ACL itself."""
-    problems = []
-    acl = require(b.canned_acl)
-    if acl in PUBLIC_CANNED_ACLS:
-        problems.append(f"canned ACL {acl}")
-    for uri in require(b.grantee_uris):
-        if uri in PUBLIC_GRANTEES:
-            problems.append(f"ACL grant to {uri.rsplit('/', 1)[-1]}")
-    effective = effective_block(require(b.public_access_block), require(b.account_public_access_block))
-    off = [s for s, on in effective.items() if not on]
-    if off:
-        problems.append("public access block setting(s) off: " + ", ".join(off))
+    because auditors read the ACL itself. A definite finding is reported even when another
+    part could not be read or resolved."""
+    undecided = Undecided()
+    problems = [p for part in (_acl_problems, _block_problems) for p in undecided.attempt(part, b) or ()]
     if problems:
         return Verdict.failed(f"Bucket {b.name} may be public: {'; '.join(problems)}.")
+    undecided.reraise()
     return Verdict.passed(f"Bucket {b.name} has all four public access block settings on and no public ACL.")
 
 

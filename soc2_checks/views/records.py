@@ -1,10 +1,16 @@
 """Views over the organisation's own records, joined with live data where a rule needs it
-(SOC2_OPS_1..6: what a Type II auditor samples)."""
+(SOC2_OPS_1..6: what a Type II auditor samples).
+
+The two helpers at the end, :func:`quarters` and :func:`tickets_naming`, are the joins the
+records adapter and the rules must agree on, so they live beside the views both sides use.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import Maybe
 
@@ -18,7 +24,16 @@ class Identity:
     password_enabled: Maybe[bool] = False
     active_access_keys: Maybe[int] = 0
     account_assignments: Maybe[int] = 0  # Identity Center: assignments across accounts
-    last_used: Maybe[dt.datetime | None] = None
+    last_used: Maybe[dt.datetime | None] = None  # latest console sign-in or key use; None: never
+
+
+@dataclass(frozen=True)
+class AmbiguousMatch:
+    """An identity that matches a leaver by one key but contradicts the match by another
+    (same name, but its email belongs to a current employee), so its owner is not certain."""
+
+    identity: Identity
+    reason: str  # e.g. "matches by name, but its email belongs to current employee Jane Roe"
 
 
 @dataclass(frozen=True)
@@ -29,7 +44,7 @@ class Leaver:
     email: str | None
     last_day: dt.date
     identities: Maybe[tuple[Identity, ...]]
-    ambiguous: tuple[str, ...] = ()  # identities that match by one key but not another
+    ambiguous: tuple[AmbiguousMatch, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,4 +132,33 @@ class PolicyDocument:
     tracked: Maybe[bool]
     commits_in_period: Maybe[int] = 0
     last_change: dt.datetime | None = None
-    history: tuple[str, ...] = field(default_factory=tuple)
+    history: tuple[str, ...] = field(default_factory=tuple)  # "2025-06-01 abc1234 Alice: tighten MFA wording"
+
+
+class Quarter(NamedTuple):
+    label: str  # "2026-Q1"
+    start: dt.date
+    end: dt.date
+
+
+def quarters(period_start: dt.date, period_end: dt.date) -> list[Quarter]:
+    """Every calendar quarter that overlaps the period, whole quarters even where the period
+    starts or ends inside one: access reviews run on the calendar, not on the audit period."""
+    if period_end < period_start:
+        raise ValueError(f"period end {period_end} is before period start {period_start}")
+    out: list[Quarter] = []
+    year, q = period_start.year, (period_start.month - 1) // 3 + 1
+    while True:
+        start = dt.date(year, 3 * q - 2, 1)
+        if start > period_end:
+            return out
+        next_start = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
+        out.append(Quarter(f"{year}-Q{q}", start, next_start - dt.timedelta(days=1)))
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+
+
+def tickets_naming(finding_id: str, tickets: Iterable[Ticket]) -> tuple[Ticket, ...]:
+    """The tickets that name a finding. A ticket naming several findings documents each of
+    them; IDs compare without case because ticket exports are typed by people."""
+    wanted = finding_id.strip().lower()
+    return tuple(t for t in tickets if any(f.strip().lower() == wanted for f in t.finding_ids))

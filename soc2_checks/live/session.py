@@ -1,0 +1,179 @@
+"""Where the scanner's credentials and clients come from.
+
+Credentials are resolved once (a profile, the default chain, or an assumed role refreshed
+before it expires) and shared; every worker thread gets its own boto3 session and clients
+built from them, as boto3 asks, each with the read-only guard installed. Retries use
+botocore's standard or adaptive mode, with connect and read timeouts so that an endpoint that
+never answers becomes an ERROR, not a hung scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .. import __version__
+from ..errors import UsageError
+from ..model import Missing
+from .guard import CallLog, install_guard
+from .local_endpoint import install_local_fixes, is_local_endpoint
+
+ClientHook = Callable[[Any], None]
+"""Called with every new client (tests use it to inject faults)."""
+
+
+@dataclass(frozen=True)
+class ConnectOptions:
+    profile: str | None = None
+    role_arn: str | None = None
+    external_id: str | None = None
+    role_session_name: str = "soc2-checks"
+    endpoint_url: str | None = None
+    region: str | None = None
+    """The home region for global services; default: the profile's region, else us-east-1."""
+    retry_mode: str = "standard"
+    max_attempts: int = 8
+    """Total attempts per call, first one included."""
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_pool_connections: int = 10
+
+
+class ConnectFailed(Exception):
+    """The scan cannot start (the role could not be assumed): every check reports ERROR."""
+
+    def __init__(self, missing: Missing) -> None:
+        super().__init__(missing.describe())
+        self.missing = missing
+
+
+class Connection:
+    def __init__(self, options: ConnectOptions, hooks: Sequence[ClientHook] = (), log: CallLog | None = None):
+        import botocore.session
+        from botocore.exceptions import BotoCoreError, ProfileNotFound
+
+        self.options = options
+        self.hooks = tuple(hooks)
+        self.log = log or CallLog()
+        base = botocore.session.Session(profile=options.profile)
+        try:
+            self.home_region = options.region or base.get_config_variable("region") or "us-east-1"
+            credentials = base.get_credentials()
+        except ProfileNotFound as exc:
+            raise UsageError(f"--profile {options.profile}: {exc}") from None
+        except BotoCoreError as exc:
+            raise UsageError(f"AWS credentials could not be loaded: {exc}") from None
+        if credentials is None:
+            raise UsageError(
+                "no AWS credentials found: use --profile, the AWS_* environment variables, or an instance/role identity"
+            )
+        self._loader = base.get_component("data_loader")
+        self._local = threading.local()
+        self.credentials = credentials
+        if options.role_arn:
+            self.credentials = self._assume_role(credentials)
+
+    @property
+    def endpoint_is_local(self) -> bool:
+        return is_local_endpoint(self.options.endpoint_url)
+
+    def config(self) -> Any:
+        from botocore.config import Config
+
+        return Config(
+            retries={"mode": self.options.retry_mode, "total_max_attempts": self.options.max_attempts},
+            connect_timeout=self.options.connect_timeout,
+            read_timeout=self.options.read_timeout,
+            max_pool_connections=self.options.max_pool_connections,
+            user_agent_extra=f"soc2-checks/{__version__}",
+            s3={"addressing_style": "path"} if self.endpoint_is_local else None,
+        )
+
+    def session(self, credentials: Any = None) -> Any:
+        """A new boto3 session over the shared credentials and the shared (read-only) model
+        loader, so per-thread sessions do not each parse the service models again."""
+        import boto3
+        import botocore.session
+        from botocore.credentials import CredentialResolver
+
+        bs = botocore.session.Session(profile=self.options.profile)
+        bs.register_component("data_loader", self._loader)
+        bs.register_component("credential_provider", CredentialResolver([_Shared(credentials or self.credentials)]))
+        return boto3.Session(botocore_session=bs, region_name=self.home_region)
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """This thread's client for ``service`` in ``region`` (created on first use)."""
+        cache: dict[tuple[str, str], Any] = self._local.__dict__.setdefault("clients", {})
+        key = (service, region or self.home_region)
+        client = cache.get(key)
+        if client is None:
+            session = self._local.__dict__.get("session")
+            if session is None:
+                session = self._local.session = self.session()
+            client = cache[key] = self._new_client(session, service, key[1])
+        return client
+
+    def _new_client(self, session: Any, service: str, region: str, also_allow: Sequence[str] = ()) -> Any:
+        client = session.client(
+            service, region_name=region, endpoint_url=self.options.endpoint_url, config=self.config()
+        )
+        install_guard(client, self.log, also_allow)
+        install_local_fixes(client)
+        for hook in self.hooks:
+            hook(client)
+        return client
+
+    def _assume_role(self, source: Any) -> Any:
+        """Assume the scan role and keep its credentials fresh (botocore refreshes them shortly
+        before they expire), so a long scan does not die at the one-hour mark."""
+        from botocore.credentials import RefreshableCredentials
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        sts = self._new_client(self.session(source), "sts", self.home_region, also_allow=("AssumeRole",))
+        params: dict[str, Any] = {"RoleArn": self.options.role_arn, "RoleSessionName": self.options.role_session_name}
+        if self.options.external_id:
+            params["ExternalId"] = self.options.external_id
+
+        def fetch() -> dict[str, Any]:
+            c = sts.assume_role(**params)["Credentials"]
+            expiry = c["Expiration"]
+            if isinstance(expiry, dt.datetime):
+                expiry = expiry.isoformat()
+            return {
+                "access_key": c["AccessKeyId"],
+                "secret_key": c["SecretAccessKey"],
+                "token": c["SessionToken"],
+                "expiry_time": expiry,
+            }
+
+        try:
+            return RefreshableCredentials.create_from_metadata(fetch(), fetch, "assume-role")
+        except ClientError as exc:
+            err = exc.response.get("Error", {})
+            raise ConnectFailed(
+                Missing(
+                    operation=f"sts:AssumeRole of {self.options.role_arn}",
+                    reason=f"{err.get('Code', 'Error')}: {err.get('Message', exc)}",
+                    permission="sts:AssumeRole (and a trust policy admitting the caller"
+                    + (" with this external ID)" if self.options.external_id else ")"),
+                )
+            ) from None
+        except BotoCoreError as exc:
+            raise ConnectFailed(Missing(f"sts:AssumeRole of {self.options.role_arn}", str(exc))) from None
+
+
+class _Shared:
+    """A credential provider handing every per-thread session the same credentials object
+    (refreshable credentials refresh under their own lock)."""
+
+    METHOD = "soc2-checks-shared"
+    CANONICAL_NAME = None
+
+    def __init__(self, credentials: Any) -> None:
+        self._credentials = credentials
+
+    def load(self) -> Any:
+        return self._credentials
