@@ -17,7 +17,8 @@ import yaml
 from .errors import InputError
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_ALIASES = 100
+MAX_ALIASES = 1000
+MAX_EXPANDED_NODES = 200_000
 
 PathKey = tuple[str | int, ...]
 
@@ -126,9 +127,39 @@ def load_yaml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
         raise InputError(p, "YAML nesting is too deep") from None
     finally:
         loader.dispose()
+    expanded = _expanded_size(node, {}, set())
+    if expanded > MAX_EXPANDED_NODES:
+        raise InputError(
+            p, f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values; refusing a possible alias bomb"
+        )
     lines: dict[PathKey, int] = {}
     _record_lines(node, (), lines)
     return Document(p, data, lines)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int]) -> int:
+    """How many values the document holds once every alias is expanded. Aliases share nodes,
+    so a few lines can stand for billions of values; validation and output would expand them."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if key in active:
+        return MAX_EXPANDED_NODES + 1  # a self-referencing alias never ends
+    active.add(key)
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, memo, active) + _expanded_size(v, memo, active)
+            if size > MAX_EXPANDED_NODES:
+                break
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            size += _expanded_size(v, memo, active)
+            if size > MAX_EXPANDED_NODES:
+                break
+    active.discard(key)
+    memo[key] = size
+    return size
 
 
 def _record_lines(node: yaml.Node, key: PathKey, lines: dict[PathKey, int], depth: int = 0) -> None:

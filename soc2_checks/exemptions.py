@@ -65,7 +65,8 @@ class Selector:
     region: str | None = None
 
     def matches(self, ref: ResourceRef) -> bool:
-        if ref.id != self.id and not fnmatch.fnmatchcase(ref.id, self.id):
+        """A selector naming a resource also covers its parts (``user-arn#access_key_1``)."""
+        if not any(rid == self.id or fnmatch.fnmatchcase(rid, self.id) for rid in {ref.id, parent_id(ref.id)}):
             return False
         if self.account is not None and ref.account != self.account:
             return False
@@ -186,7 +187,7 @@ def _hint_before_schema(doc: Document) -> None:
             if isinstance(sel, dict) and isinstance(sel.get("account"), int) and not isinstance(sel["account"], bool):
                 raise doc.error(
                     ("exemptions", i, "resources", j, "account"),
-                    f"account {sel['account']} must be quoted text (\"{sel['account']:012d}\"): "
+                    f'account {sel["account"]} must be quoted text ("{sel["account"]:012d}"): '
                     "YAML reads an unquoted account ID as a number and drops leading zeros",
                 )
 
@@ -211,7 +212,9 @@ def _entry(doc: Document, i: int, raw: dict[str, Any], registry: Container[str],
                     "verified by a different check",
                 )
         controls.append(
-            CompensatingControl(description=ctl["description"].strip(), verified_by=verified_by, evidence=ctl.get("evidence"))
+            CompensatingControl(
+                description=ctl["description"].strip(), verified_by=verified_by, evidence=ctl.get("evidence")
+            )
         )
     requested_by = _person(raw["requested_by"])
     approved_by = _person(raw["approved_by"])
@@ -408,8 +411,7 @@ def why_not_applied(e: Entry, r: Result, as_of: dt.date, by_check: dict[str, lis
             check_id, why = failure
             return Problem(
                 "not_verified",
-                f"exemption {e.id} does not apply because compensating control "
-                f"'{_short(control.description)}' {why}",
+                f"exemption {e.id} does not apply because compensating control '{_short(control.description)}' {why}",
                 control=control.description,
                 verified_by=check_id,
             )
@@ -433,20 +435,30 @@ def verify_control(
 def same_subject(verifier: ResourceRef, target: ResourceRef) -> bool:
     """Whether a verifying check's result speaks about the target resource.
 
-    The same resource ID (IaC address, or ARN) always does. A live account-level result (its
-    ID is not an ARN, and it names an account) speaks for every resource of that account, and
-    for a regional check only in that region: a global target needs every region's result.
+    The same resource ID (IaC address, or ARN) always does, and so does a result on a part of
+    the target (``user-arn#access_key_1`` for the user: every part must then PASS) or on the
+    whole the target is part of. A live account-level result (its ID is not an ARN, and it
+    names an account) speaks for every resource of that account, and for a regional check only
+    in that region: a global target needs every region's result.
     """
-    if verifier.id == target.id:
+    if verifier.id == target.id or parent_id(verifier.id) == target.id or verifier.id == parent_id(target.id):
         return verifier.account is None or target.account is None or verifier.account == target.account
     if verifier.account is None or verifier.id.startswith("arn:") or verifier.account != target.account:
         return False
     return verifier.region is None or target.region is None or verifier.region == target.region
 
 
+def parent_id(resource_id: str) -> str:
+    """The resource a part belongs to: live results on parts of a resource (an IAM user's
+    access-key slots) carry ``<resource ARN>#<part>``; ARNs and IaC addresses never hold '#'."""
+    return resource_id.split("#", 1)[0]
+
+
 def _where(v: ResourceRef, target: ResourceRef) -> str:
     if v.id == target.id:
         return "this resource"
+    if parent_id(v.id) == target.id or v.id == parent_id(target.id):
+        return v.id
     return f"account {v.account}" + (f" in {v.region}" if v.region else "")
 
 

@@ -150,7 +150,11 @@ def entry_line_ranges(text: str) -> dict[str, tuple[int, int]]:
         if not isinstance(item, yaml.MappingNode):
             continue
         entry_id = next(
-            (v.value for k, v in item.value if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode)),
+            (
+                v.value
+                for k, v in item.value
+                if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode)
+            ),
             None,
         )
         if not entry_id:

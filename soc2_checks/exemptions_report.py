@@ -22,6 +22,9 @@ from .exemptions import (
 )
 from .exemptions_history import Commit, History
 from .model import Result, Status
+from .schemas import validate
+
+RESULTS_SCHEMA = "results.schema.json"
 
 
 @dataclass
@@ -55,11 +58,9 @@ class RegisterReport:
 def load_results(path: str | Path) -> list[Result]:
     """Results from a ``-o json`` scan output, as they were before any exemption applied."""
     doc = load_json(path)
-    data = doc.data
-    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise doc.error((), "not a soc2-checks JSON results file (no 'results' list)")
+    validate(doc, RESULTS_SCHEMA)
     out = []
-    for i, raw in enumerate(data["results"]):
+    for i, raw in enumerate(doc.data["results"]):
         try:
             r = Result.from_dict(raw)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
@@ -99,9 +100,15 @@ def build_report(
             failing = [orig for orig, _ in covered if orig.status in (Status.FAILED, Status.EXEMPTED)]
             rep.matched = len(covered)
             rep.exempted = sum(1 for _, new in covered if new.exemption is not None and new.exemption.id == e.id)
-            rep.not_exempted = [f"{new.resource.id}: {new.check_id} FAILED" for _, new in covered if new.status is Status.FAILED]
+            rep.not_exempted = [
+                f"{new.resource.id}: {new.check_id} FAILED" for _, new in covered if new.status is Status.FAILED
+            ]
             rep.controls = [ControlStatus(c, _verification(c, failing, by_check)) for c in e.compensating_controls]
-            if rep.status in ("active", "expiring") and not failing and not any(o.status is Status.ERROR for o, _ in covered):
+            if (
+                rep.status in ("active", "expiring")
+                and not failing
+                and not any(o.status is Status.ERROR for o, _ in covered)
+            ):
                 rep.status = "unused"
         reports.append(rep)
     return RegisterReport(register=register, as_of=as_of, entries=reports, results_file=results_file, history=history)
@@ -157,7 +164,7 @@ def _md(text: object) -> str:
 
 def render_markdown(rep: RegisterReport) -> str:
     out = [f"# Exemption register: {rep.register.path}", ""]
-    out.append(f"- As of: {rep.as_of} (\"expiring\" means within {EXPIRING_SOON_DAYS} days)")
+    out.append(f'- As of: {rep.as_of} ("expiring" means within {EXPIRING_SOON_DAYS} days)')
     out.append(f"- Entries: {len(rep.entries)}")
     if rep.results_file:
         out.append(f"- Compensating controls checked against: {rep.results_file}")
@@ -169,7 +176,11 @@ def render_markdown(rep: RegisterReport) -> str:
         out.append(f"- Last changed: {last.date} by {_md(last.author)} ({last.short}: {_md(last.subject)})")
     if h.note:
         out.append(f"- Change history: {h.note}")
-    out += ["", "| Entry | Checks | Status | Approved by | Approved | Expires | Ticket |", "|---|---|---|---|---|---|---|"]
+    out += [
+        "",
+        "| Entry | Checks | Status | Approved by | Approved | Expires | Ticket |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rep.entries:
         e = r.entry
         out.append(

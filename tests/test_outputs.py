@@ -95,7 +95,9 @@ def _tf(address: str, file: str, lines: tuple[int, int]) -> ResourceRef:
 
 def iac_report() -> ScanReport:
     results = [
-        _result("TEST_AWS_1", Status.PASSED, _tf("aws_s3_bucket.logs", "main.tf", (1, 10)), "Bucket logs is encrypted."),
+        _result(
+            "TEST_AWS_1", Status.PASSED, _tf("aws_s3_bucket.logs", "main.tf", (1, 10)), "Bucket logs is encrypted."
+        ),
         _result(
             "TEST_AWS_1",
             Status.FAILED,
@@ -120,17 +122,41 @@ def iac_report() -> ScanReport:
         _result("TEST_AWS_3", Status.FAILED, _tf("aws_security_group.ssh", "net.tf", (1, 30)), "Port 22 is open."),
     ]
     outcome = ExemptionOutcome(
-        applied=[{"id": "EXC-001", "check_id": "TEST_AWS_1", "resource": "aws_s3_bucket.legacy"}],
-        expiring_soon=[{"id": "EXC-007", "check_id": "TEST_AWS_3", "expires_on": "2026-12-10"}],
-        invalid_suppressions=[
+        applied=[
             {
-                "id": None,
+                "entry": "EXC-001",
                 "check_id": "TEST_AWS_1",
-                "resource": "aws_s3_bucket.data",
-                "reason": "the suppression cites no register entry",
+                "resource_id": "aws_s3_bucket.legacy",
+                "account": None,
+                "region": None,
+                "approved_by": "Dana Whitfield (CISO)",
+                "expires_on": "2027-05-31",
+                "via": "register",
             }
         ],
-        unused=[{"id": "EXC-009", "checks": ["TEST_AWS_2"]}],
+        expiring_soon=[
+            {
+                "entry": "EXC-007",
+                "checks": ["TEST_AWS_3"],
+                "resources": ["aws_security_group.bastion"],
+                "expires_on": "2026-12-10",
+                "days_left": 14,
+            }
+        ],
+        invalid_suppressions=[
+            {
+                "entry": None,
+                "check_id": "TEST_AWS_1",
+                "resource_id": "aws_s3_bucket.data",
+                "account": None,
+                "region": None,
+                "file": "main.tf",
+                "line_range": [12, 24],
+                "suppression": "legacy bucket, fix later",
+                "reason": "its reason cites no exemption register entry",
+            }
+        ],
+        unused=[{"entry": "EXC-009", "checks": ["TEST_AWS_2"], "resources": ["*"], "expires_on": "2027-01-31"}],
     )
     return ScanReport(
         kind="iac",
@@ -238,7 +264,11 @@ def test_json_round_trips_results_and_counts():
     assert data["summary"]["by_criterion"]["CC6.7"] == {"PASSED": 1, "FAILED": 1, "EXEMPTED": 1, "ERROR": 0}
     assert data["summary"]["by_criterion"]["UNMAPPED"]["FAILED"] == 1
     exempted = next(r for r in data["results"] if r["status"] == "EXEMPTED")
-    assert exempted["exemption"] == {"id": "EXC-001", "approved_by": "Dana Whitfield (CISO)", "expires_on": "2027-05-31"}
+    assert exempted["exemption"] == {
+        "id": "EXC-001",
+        "approved_by": "Dana Whitfield (CISO)",
+        "expires_on": "2027-05-31",
+    }
     live_results = json.loads(render("json", live_report(), ST))["results"]
     live = next(r["resource"] for r in live_results if r["check_id"] == "TEST_AWS_1")
     assert live == {
@@ -383,7 +413,9 @@ def test_sarif_fingerprints_survive_line_moves_and_tell_resources_apart():
     before = prints(iac_report())
     moved = iac_report()
     moved.results = [
-        replace(r, resource=replace(r.resource, line_range=(r.resource.line_range[0] + 40, r.resource.line_range[1] + 40)))
+        replace(
+            r, resource=replace(r.resource, line_range=(r.resource.line_range[0] + 40, r.resource.line_range[1] + 40))
+        )
         for r in moved.results
     ]
     assert prints(moved) == before
@@ -520,10 +552,17 @@ def test_markdown_failures_are_collapsed_with_remediation_and_escaped_cells():
     assert "1 result could not be checked (ERROR)" in md
     exempt = _table_rows(md, "| Check | Resource | Location | Entry |")
     assert exempt == [
-        ["TEST\\_AWS\\_1", "`aws_s3_bucket.legacy`", "`legacy/main.tf:3-9`", "EXC-001", "Dana Whitfield (CISO)", "2027-05-31"]
+        [
+            "TEST\\_AWS\\_1",
+            "`aws_s3_bucket.legacy`",
+            "`legacy/main.tf:3-9`",
+            "EXC-001",
+            "Dana Whitfield (CISO)",
+            "2027-05-31",
+        ]
     ]
-    assert "Invalid inline suppressions (results stay FAILED) (1)" in md
-    assert "the suppression cites no register entry" in md
+    assert "#### Invalid inline suppressions (1)" in md
+    assert "its reason cites no exemption register entry" in md
     assert "EXC-007" in md and "2026-12-10" in md
     assert not re.search("[\U0001f300-\U0001faff\u2600-\u27bf]", md)  # no emoji anywhere
 
@@ -548,7 +587,7 @@ def test_markdown_stays_under_the_github_comment_limit():
     # everything after the cut is still there: the sections that follow, closed properly
     assert md.count("<details>") == md.count("</details>") == 2
     # the short sections that follow are whole, and the comment is not left mostly empty
-    assert "#### Exemptions applied (1)" in md and "the suppression cites no register entry" in md
+    assert "#### Exemptions applied (1)" in md and "its reason cites no exemption register entry" in md
     assert "broken.tf could not be parsed" in md
     assert len(md) > 60_000
 
@@ -572,8 +611,14 @@ def test_cli_groups_by_criterion_lists_what_needs_attention_and_counts_the_rest(
     cc67 = lines[lines.index("CC6.7  Data is protected in transit") + 1]
     assert "(listed under CC6.1)" in cc67  # the same failures are not printed twice
     assert "Not mapped to any criterion" in text and "aws_security_group.ssh" in text
-    assert "invalid suppression: TEST_AWS_1 aws_s3_bucket.data: the suppression cites no register entry" in text
-    assert "exemption expiring soon: EXC-007 TEST_AWS_3: expires on 2026-12-10" in text
+    assert (
+        "invalid suppression: TEST_AWS_1 aws_s3_bucket.data (main.tf:12-24): "
+        "its reason cites no exemption register entry" in text
+    )
+    assert (
+        "exemption expiring soon: EXC-007 TEST_AWS_3 resources aws_security_group.bastion: "
+        "expires on 2026-12-10 (14 days left)" in text
+    )
     assert "warning: infra/terraform/broken.tf could not be parsed" in text
     assert lines[-1] == "FAILED: 2 failed, 1 error, 1 exempted, 2 passed (6 results from 3 checks)"
 
@@ -607,3 +652,135 @@ def test_cli_colour_only_for_a_terminal_and_as_the_environment_says(monkeypatch)
     assert "\x1b[31;1mFAILED" in render("cli", report, ST)  # FORCE_COLOR without a terminal (CI logs)
     monkeypatch.setenv("FORCE_COLOR", "0")
     assert "\x1b[" not in render("cli", report, ST)
+
+
+# --- the real exemption register feeding every writer
+
+REGISTER = """\
+version: 1
+exemptions:
+  - id: EXC-001
+    checks: [TEST_AWS_1]
+    resources: [aws_s3_bucket.legacy]
+    constraint: The legacy bucket is read by a client that cannot send encryption headers.
+    compensating_controls:
+      - description: Bucket policy denies every principal except the legacy reader.
+    risk: {level: low}
+    requested_by: {name: Sam Ortiz, role: Storage Lead}
+    approved_by: {name: Dana Whitfield, role: CISO}
+    approved_on: 2026-06-01
+    expires_on: 2026-12-10
+    ticket: RISK-101
+  - id: EXC-002
+    checks: [TEST_AWS_3]
+    resources: [aws_security_group.ssh]
+    constraint: Vendor support needs SSH.
+    compensating_controls:
+      - description: Session recording.
+    risk: {level: high}
+    requested_by: {name: Sam Ortiz, role: Storage Lead}
+    approved_by: {name: Dana Whitfield, role: CISO}
+    approved_on: 2025-01-10
+    expires_on: 2026-01-10
+    ticket: RISK-102
+  - id: EXC-003
+    checks: [TEST_AWS_1]
+    resources: [aws_s3_bucket.data]
+    constraint: Data bucket migration pending.
+    compensating_controls:
+      - description: Least-privilege policies on every reader.
+        verified_by: [TEST_AWS_2]
+    risk: {level: medium}
+    requested_by: {name: Sam Ortiz, role: Storage Lead}
+    approved_by: {name: Dana Whitfield, role: CISO}
+    approved_on: 2026-06-01
+    expires_on: 2027-06-01
+    ticket: RISK-103
+  - id: EXC-004
+    checks: [TEST_AWS_4]
+    resources: ["*"]
+    constraint: Nothing matches this any more.
+    compensating_controls:
+      - description: Quarterly review.
+    risk: {level: low}
+    requested_by: {name: Sam Ortiz, role: Storage Lead}
+    approved_by: {name: Dana Whitfield, role: CISO}
+    approved_on: 2026-06-01
+    expires_on: 2027-06-01
+    ticket: RISK-104
+"""
+
+
+def _registered_report(tmp_path) -> ScanReport:
+    pytest.importorskip("soc2_checks.exemptions")
+    from soc2_checks.exemptions import apply_register, load_register
+
+    path = tmp_path / "exemptions.yaml"
+    path.write_text(REGISTER, encoding="utf-8")
+    register = load_register(path, ST.registry, today=ST.as_of)
+    report = iac_report()
+    report.exemptions = ExemptionOutcome()
+    raw = [
+        replace(r, status=Status.FAILED, exemption=None) if r.status is Status.EXEMPTED else r for r in report.results
+    ]
+    raw.append(
+        replace(
+            raw[0],
+            status=Status.FAILED,
+            resource=_tf("aws_s3_bucket.tmp", "tmp.tf", (1, 4)),
+            message="Bucket tmp has no default encryption.",
+            suppression="temporary bucket, deleted next sprint",
+        )
+    )
+    report.results, report.exemptions = apply_register(raw, register, ST.as_of)
+    return report
+
+
+def test_what_the_register_did_validates_and_reaches_every_format(tmp_path):
+    report = _registered_report(tmp_path)
+    data = json.loads(render("json", report, ST))
+    assert validate_data(data, "results.schema.json") == []
+    outcome = data["exemptions"]
+    assert [i["entry"] for i in outcome["applied"]] == ["EXC-001"]
+    assert [i["entry"] for i in outcome["expired"]] == ["EXC-002"]
+    assert [i["entry"] for i in outcome["not_verified"]] == ["EXC-003"]
+    assert [i["entry"] for i in outcome["unused"]] == ["EXC-004"]
+    assert [i["resource_id"] for i in outcome["invalid_suppressions"]] == ["aws_s3_bucket.tmp"]
+
+    sarif = json.loads(render("sarif", report, ST))["runs"][0]["results"]
+    (suppressed,) = [r for r in sarif if "suppressions" in r]
+    assert (
+        suppressed["suppressions"][0]["justification"] == "EXC-001 approved by Dana Whitfield (CISO) until 2026-12-10"
+    )
+
+    cli = render("cli", report, ST, color=False)
+    assert "exempted: EXC-001 approved by Dana Whitfield (CISO) until 2026-12-10" in cli
+    assert re.search(r"exemption expiring soon: EXC-001 .*expires on 2026-12-10 \(14 days left\)", cli)
+    assert (
+        "exemption expired: EXC-002 TEST_AWS_3 aws_security_group.ssh: exemption EXC-002 expired on 2026-01-10" in cli
+    )
+    assert re.search(r"compensating control not verified: EXC-003 TEST_AWS_1 aws_s3_bucket\.data: .*TEST_AWS_2", cli)
+    assert re.search(r"invalid suppression: TEST_AWS_1 aws_s3_bucket\.tmp \(tmp\.tf:1-4\): .*cites no", cli)
+    assert "unused exemption: EXC-004 TEST_AWS_4 resources *: no result matched" in cli
+
+    md = render("markdown", report, ST)
+    for heading in ("Expired exemptions (1)", "Exemptions not applied (1)", "Invalid inline suppressions (1)"):
+        assert f"#### {heading}" in md
+
+
+def test_finish_writes_every_requested_format_into_a_folder(tmp_path, capsys):
+    pytest.importorskip("soc2_checks.exemptions")
+    import argparse
+
+    from soc2_checks.commands.common import finish
+
+    args = argparse.Namespace(
+        output=["json", "sarif", "junitxml", "csv", "markdown", "cli"], output_file=str(tmp_path), soft_fail=False
+    )
+    st = SimpleNamespace(registry=ST.registry, mapping=ST.mapping, register=None, as_of=ST.as_of)
+    assert finish(iac_report(), st, args) == 1
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["results.csv", "results.json", "results.md", "results.sarif", "results.txt", "results.xml"]
+    assert json.loads((tmp_path / "results.json").read_text())["summary"]["FAILED"] == 2
+    assert "\x1b[" not in (tmp_path / "results.txt").read_text()
+    assert capsys.readouterr().out == ""

@@ -81,6 +81,9 @@ class Setup:
 def setup(args: argparse.Namespace) -> Setup:
     """Load everything a scan needs and validate all user input before any scanning starts,
     so that a typo in the register fails in a second, not after a 20-minute scan."""
+    from ..outputs import check_formats
+
+    check_formats(getattr(args, "output", None) or ["cli"])
     if getattr(args, "output_file", None):
         check_output_target(Path(args.output_file), len(getattr(args, "output", None) or ["cli"]))
     loaded = load()
@@ -101,7 +104,8 @@ def finish(report: ScanReport, st: Setup, args: argparse.Namespace) -> int:
 
     report.results, report.exemptions = apply_register(report.results, st.register, st.as_of)
     formats = args.output or ["cli"]
-    rendered = [(fmt, render(fmt, report, st)) for fmt in formats]
+    color = False if args.output_file else None  # never colour codes in a file
+    rendered = [(fmt, render(fmt, report, st, color=color)) for fmt in formats]
     if args.output_file:
         write_outputs(Path(args.output_file), rendered)
     else:

@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "entries are warnings, not errors.",
     )
     v.add_argument("file", metavar="FILE")
-    v.add_argument("--as-of", type=parse_date, metavar="DATE", help="date expiry is judged against (default: today, UTC)")
+    v.add_argument(
+        "--as-of", type=parse_date, metavar="DATE", help="date expiry is judged against (default: today, UTC)"
+    )
     v.set_defaults(func=run_validate)
 
     r = actions.add_parser(
@@ -47,7 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="JSON results of a scan (-o json): shows which entries were used and whether each "
         "compensating control's checks passed",
     )
-    r.add_argument("--as-of", type=parse_date, metavar="DATE", help="date statuses are judged against (default: today, UTC)")
+    r.add_argument(
+        "--as-of", type=parse_date, metavar="DATE", help="date statuses are judged against (default: today, UTC)"
+    )
     r.add_argument("--output-file", metavar="PATH", help="write the report here instead of stdout")
     r.set_defaults(func=run_report)
 

@@ -3,6 +3,7 @@ operation and the IAM permission, so collectors never let an unread value look l
 
 from __future__ import annotations
 
+import http
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,9 +27,10 @@ DENIED_CODES = frozenset(
 
 
 class CallFailed(Exception):
-    def __init__(self, missing: Missing) -> None:
+    def __init__(self, missing: Missing, code: str | None = None) -> None:
         super().__init__(missing.describe())
         self.missing = missing
+        self.code = code  # the AWS error code, when AWS answered
 
 
 class Api:
@@ -61,9 +63,10 @@ class Api:
         try:
             return getattr(client, xform_name(operation))(**params)
         except Exception as exc:
-            if _error_code(exc) in set(absent):
+            code = _error_code(exc)
+            if code in set(absent):
                 return None
-            raise CallFailed(self._missing(exc, client, service, operation, region)) from None
+            raise CallFailed(self._missing(exc, client, service, operation, region), code) from None
 
     def paginate(self, service: str, operation: str, region: str | None = None, **params: Any) -> dict:
         """Every page of ``operation`` merged into one response."""
@@ -73,7 +76,7 @@ class Api:
         try:
             return client.get_paginator(xform_name(operation)).paginate(**params).build_full_result()
         except Exception as exc:
-            raise CallFailed(self._missing(exc, client, service, operation, region)) from None
+            raise CallFailed(self._missing(exc, client, service, operation, region), _error_code(exc)) from None
 
     def _live_client(self, service: str, operation: str, region: str | None) -> Any:
         client = self.client(service, region)
@@ -94,10 +97,11 @@ class Api:
         where = _where(service, operation, region)
         if isinstance(exc, ClientError):
             err = exc.response.get("Error", {})
-            code = err.get("Code") or "Error"
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            retries = exc.response.get("ResponseMetadata", {}).get("RetryAttempts") or 0
-            reason = f"{code}: {err.get('Message') or 'no message'}"
+            meta = exc.response.get("ResponseMetadata", {})
+            status = meta.get("HTTPStatusCode")
+            retries = meta.get("RetryAttempts") or 0
+            code = err.get("Code") or _status_text(status)
+            reason = f"{code}: {err['Message']}" if err.get("Message") else code
             if retries:
                 reason += f" (after {retries} retries)"
             denied = code in DENIED_CODES or status == 403
@@ -120,6 +124,13 @@ class Api:
     def _mark_dead(self, endpoint: str, reason: str) -> None:
         with self._lock:
             self._dead.setdefault(endpoint, f"{reason}; not retried for the rest of the scan")
+
+
+def _status_text(status: int | None) -> str:
+    try:
+        return f"HTTP {status} {http.HTTPStatus(status).phrase}"
+    except (TypeError, ValueError):
+        return "an error without a code"
 
 
 def _where(service: str, operation: str, region: str | None) -> str:

@@ -24,14 +24,18 @@ class Scope:
     regions: tuple[str, ...]
     """Regions in scope and enabled: the regional collectors run here."""
     not_enabled: dict[str, str] = field(default_factory=dict)
-    """Regions asked for but not enabled for the account, with their opt-in status."""
+    """Regions named with --regions but not enabled for the account, with their opt-in status:
+    the user asked for them, so every regional check says it could not check them."""
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Regions --all-regions covers that the account has not enabled: nothing can run there, so
+    the scan lists them in a warning rather than reporting them as unchecked."""
     unlisted: Missing | None = None
     """Why the account's regions could not be listed (the scan then covers fewer regions)."""
 
     @property
     def primary_region(self) -> str:
         """The region where account-wide regional reads (shadow trails) are made once."""
-        return self.home_region if self.home_region in self.regions else self.regions[0]
+        return self.regions[0] if self.regions and self.home_region not in self.regions else self.home_region
 
 
 def parse_regions(text: str) -> list[str]:
@@ -43,21 +47,23 @@ def parse_regions(text: str) -> list[str]:
 
 
 def resolve(api: Api, account: str, partition: str, requested: list[str] | None, all_regions: bool) -> Scope:
-    """List the account's regions once (DescribeRegions) and decide the scope.
+    """List the account's regions once (DescribeRegions) and decide the scope: by default the
+    regions the account has enabled; with ``all_regions`` every region of the partition, the
+    ones not enabled being named in a warning.
 
-    A region that is not enabled cannot hold resources, but a user who asked for it hears
-    that it was not checked. When the regions cannot be listed, named regions are used as
-    given and the default scope shrinks to the home region, and the scan says so."""
+    When the regions cannot be listed, named regions are used as given, the default scope
+    shrinks to the home region, and the scan says so."""
     home = api.conn.home_region
     try:
         listed = api.call("ec2", "DescribeRegions", home, AllRegions=True)["Regions"]
     except CallFailed as exc:
         regions = tuple(requested or [home])
         return Scope(account, partition, home, regions, unlisted=None if requested else exc.missing)
+    # an emulator may list the regions of every partition; AWS lists only the account's own
     status = {
         r["RegionName"]: r.get("OptInStatus", "opt-in-not-required")
         for r in listed
-        if _partition_of(api, r["RegionName"]) == partition
+        if api.conn.partition_of(r["RegionName"]) == partition
     }
     if requested:
         unknown = [r for r in requested if r not in status]
@@ -69,23 +75,7 @@ def resolve(api: Api, account: str, partition: str, requested: list[str] | None,
     else:
         wanted = sorted(r for r, s in status.items() if s in ENABLED)
     regions = tuple(r for r in wanted if status[r] in ENABLED)
-    not_enabled = {r: status[r] for r in wanted if status[r] not in ENABLED}
-    return Scope(account, partition, home, regions or (home,), not_enabled=not_enabled)
-
-
-def _partition_of(api: Api, region: str) -> str:
-    """botocore's endpoint data knows which partition a region belongs to (an emulator may
-    list regions of every partition)."""
-    return api.client("ec2").meta.partition if region == api.conn.home_region else _known_partition(region)
-
-
-def _known_partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-iso-"):
-        return "aws-iso"
-    if region.startswith("us-isob-"):
-        return "aws-iso-b"
-    return "aws"
+    off = {r: status[r] for r in wanted if status[r] not in ENABLED}
+    if requested:
+        return Scope(account, partition, home, regions, not_enabled=off)
+    return Scope(account, partition, home, regions, skipped=off)

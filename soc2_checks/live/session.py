@@ -70,7 +70,9 @@ class Connection:
             raise UsageError(
                 "no AWS credentials found: use --profile, the AWS_* environment variables, or an instance/role identity"
             )
-        self._loader = base.get_component("data_loader")
+        self._base = base
+        self._loader = _shared_loader()
+        base.register_component("data_loader", self._loader)
         self._local = threading.local()
         self.credentials = credentials
         if options.role_arn:
@@ -79,6 +81,15 @@ class Connection:
     @property
     def endpoint_is_local(self) -> bool:
         return is_local_endpoint(self.options.endpoint_url)
+
+    def partition_of(self, region: str) -> str | None:
+        """The partition botocore's endpoint data places ``region`` in (None: unknown)."""
+        from botocore.exceptions import UnknownRegionError
+
+        try:
+            return self._base.get_partition_for_region(region)
+        except UnknownRegionError:
+            return None
 
     def config(self) -> Any:
         from botocore.config import Config
@@ -163,6 +174,20 @@ class Connection:
             ) from None
         except BotoCoreError as exc:
             raise ConnectFailed(Missing(f"sts:AssumeRole of {self.options.role_arn}", str(exc))) from None
+
+
+_LOADER: Any = None
+
+
+def _shared_loader() -> Any:
+    """One botocore model loader for the whole process: service models are parsed once, not
+    once per thread or per account. The loader only caches immutable parsed JSON."""
+    global _LOADER
+    if _LOADER is None:
+        from botocore.loaders import create_loader
+
+        _LOADER = create_loader()
+    return _LOADER
 
 
 class _Shared:

@@ -126,44 +126,45 @@ def count_phrase(c: Mapping[str, int], *, skip_zero: bool = False) -> str:
     return ", ".join(parts)
 
 
-def _first(item: Mapping[str, Any], *keys: str) -> Any:
-    for k in keys:
-        v = item.get(k)
-        if v not in (None, ""):
-            return v
-    return None
-
-
 def outcome_text(item: Mapping[str, Any]) -> str:
     """One line for an entry of the report's ``exemptions`` lists (applied, expired, unused,
-    invalid suppressions, ...), whatever subset of the usual fields it carries."""
-    entry = _first(item, "id", "entry", "entry_id", "exemption")
-    check = _first(item, "check_id", "check")
-    checks = _first(item, "checks")
-    resource = _first(item, "resource_id", "resource")
-    if isinstance(resource, Mapping):
-        where = location(ResourceRef.from_dict(resource)) if "id" in resource else ""
-        resource = resource.get("id")
-        if where:
-            resource = f"{resource} ({where})"
-    elif (where := _first(item, "location", "file")) is not None:
-        line = _first(item, "line")
-        resource = f"{resource or ''} ({where}{f':{line}' if line else ''})".strip()
-    head = " ".join(
-        str(p) for p in (entry, check or (", ".join(checks) if isinstance(checks, list) else checks), resource) if p
-    )
-    tail = []
-    if (reason := _first(item, "reason", "message")) is not None:
-        tail.append(str(reason))
-    if (since := _first(item, "since", "expired_on")) is not None:
-        tail.append(f"expired on {since}")
-    elif (expires := _first(item, "expires_on")) is not None:
-        tail.append(f"expires on {expires}")
-    if (approver := _first(item, "approved_by")) is not None:
-        tail.append(f"approved by {approver}")
+    invalid suppressions, ...): the entry, the check and resource it concerns, and why."""
+    head: list[str] = []
+    if item.get("entry"):
+        head.append(str(item["entry"]))
+    if item.get("check_id"):
+        head.append(str(item["check_id"]))
+    elif item.get("checks"):
+        head.append(", ".join(map(str, item["checks"])))
+    if item.get("resource_id"):
+        where = location(
+            ResourceRef(
+                id=str(item["resource_id"]),
+                file=item.get("file"),
+                line_range=tuple(item["line_range"]) if item.get("line_range") else None,  # type: ignore[arg-type]
+                account=item.get("account"),
+                region=item.get("region"),
+            )
+        )
+        head.append(
+            f"{item['resource_id']} ({where})" if where and where != item["resource_id"] else item["resource_id"]
+        )
+    elif item.get("resources"):
+        head.append("resources " + ", ".join(map(str, item["resources"])))
+    tail: list[str] = []
+    if item.get("reason"):
+        tail.append(str(item["reason"]))
+    else:
+        if item.get("approved_by"):
+            tail.append(f"approved by {item['approved_by']}")
+        if item.get("since"):
+            tail.append(f"expired on {item['since']}")
+        elif item.get("expires_on"):
+            left = item.get("days_left")
+            tail.append(f"expires on {item['expires_on']}" + (f" ({left} days left)" if left is not None else ""))
     if not head and not tail:
         return ", ".join(f"{k}={v}" for k, v in item.items())
-    return f"{head}: {'; '.join(tail)}" if head and tail else head or "; ".join(tail)
+    return " ".join(head) + (": " + "; ".join(tail) if tail else "")
 
 
 EXEMPTION_WARNINGS = (

@@ -25,6 +25,7 @@ from ._facts import (
     warning_lines,
 )
 
+MAX_TARGETS = 5
 MAX_DETAILS = 3
 """Detail lines shown under a result; the JSON output keeps them all."""
 
@@ -121,7 +122,10 @@ def render_cli(report: ScanReport, st: Any, options: RenderOptions) -> str:
 
 
 def _heading(report: ScanReport) -> str:
-    targets = ", ".join(report.targets) if report.targets else "(no targets)"
+    shown = report.targets[:MAX_TARGETS]
+    targets = ", ".join(shown) if shown else "(no targets)"
+    if len(report.targets) > len(shown):
+        targets += f" and {len(report.targets) - len(shown)} more"
     text = f"soc2-checks {report.kind} scan of {targets}"
     if report.period_start or report.period_end:
         start = report.period_start.isoformat() if report.period_start else "..."

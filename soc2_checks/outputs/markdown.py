@@ -33,11 +33,26 @@ MAX_CHARS = GITHUB_COMMENT_LIMIT - 1_536
 """Room left for what bots wrap around the body (a marker comment, a footer)."""
 
 OUTCOME_SECTIONS = (
-    ("expiring_soon", "Exemptions expiring within 30 days", "expiring exemptions"),
-    ("expired", "Expired exemptions (results stay FAILED)", "expired exemptions"),
-    ("not_verified", "Exemptions not applied: compensating control not verified", "unverified exemptions"),
-    ("invalid_suppressions", "Invalid inline suppressions (results stay FAILED)", "invalid suppressions"),
-    ("unused", "Unused exemptions (matched no result)", "unused exemptions"),
+    ("expiring_soon", "Exemptions expiring within 30 days", "Renew or remediate before they lapse.", "expiring"),
+    ("expired", "Expired exemptions", "Their results stay FAILED.", "expired exemptions"),
+    (
+        "not_verified",
+        "Exemptions not applied",
+        "A compensating control they rely on did not pass; their results stay FAILED.",
+        "exemptions not applied",
+    ),
+    (
+        "invalid_suppressions",
+        "Invalid inline suppressions",
+        "A suppression counts only when it cites a valid register entry; these results stay FAILED.",
+        "invalid suppressions",
+    ),
+    (
+        "unused",
+        "Unused exemptions",
+        "They exempted nothing in this scan: retire them or correct their selectors.",
+        "unused exemptions",
+    ),
 )
 
 MAX_CELL = 400
@@ -72,7 +87,7 @@ def md_code(text: object, limit: int = MAX_CELL) -> str:
 @dataclass
 class _Section:
     """A block whose items may be cut: ``open`` and ``close`` always appear when the section
-    has items; ``groups`` maps an item to a sub-heading emitted before its first item."""
+    has items; each item carries the sub-heading written once before the first item under it."""
 
     open: str
     close: str
@@ -193,15 +208,15 @@ def _sections(report: ScanReport, st: Any) -> Iterable[_Section]:
             section.items.append(
                 (
                     "",
-                    f"| {md_text(r.check_id)} | {md_code(r.resource.id)} | {md_code(location(r.resource))} | "
+                    f"| {md_text(r.check_id)} | {md_code(r.resource.id)} | {md_code(_where(r))} | "
                     f"{md_text(e.id if e else '')} | {md_text(e.approved_by if e else '')} | "
                     f"{md_text(e.expires_on if e else '')} |\n",
                 )
             )
         yield section
-    for attr, heading, label in OUTCOME_SECTIONS:
+    for attr, heading, note, label in OUTCOME_SECTIONS:
         items = getattr(report.exemptions, attr, None) or []
-        section = _Section(open=f"#### {heading} ({len(items)})\n\n", close="\n", label=label)
+        section = _Section(open=f"#### {heading} ({len(items)})\n\n{note}\n\n", close="\n", label=label)
         for item in items:
             text = outcome_text(item) if isinstance(item, Mapping) else str(item)
             section.items.append(("", f"- {md_text(text, 600)}\n"))
@@ -212,7 +227,7 @@ def _sections(report: ScanReport, st: Any) -> Iterable[_Section]:
 
 
 def _grouped(results: list[Result], st: Any, summary: str, label: str, *, remediation: bool) -> _Section:
-    section = _Section(open=f"<details><summary>{summary}</summary>\n\n", close="\n</details>\n\n", label=label)
+    section = _Section(open=f"<details><summary>{summary}</summary>\n", close="\n</details>\n\n", label=label)
     by_check: dict[str, list[Result]] = {}
     for r in results:
         by_check.setdefault(r.check_id, []).append(r)
@@ -223,11 +238,16 @@ def _grouped(results: list[Result], st: Any, summary: str, label: str, *, remedi
             heading += f"Remediation: {md_text(info.remediation, 1000)}\n"
         heading += "\n| Resource | Location | Message |\n|---|---|---|\n"
         for r in rs:
-            message = " ".join([r.message, *r.details])
+            message = f"{r.message} ({'; '.join(r.details)})" if r.details else r.message
             section.items.append(
-                (heading, f"| {md_code(r.resource.id)} | {md_code(location(r.resource))} | {md_text(message)} |\n")
+                (heading, f"| {md_code(r.resource.id)} | {md_code(_where(r))} | {md_text(message)} |\n")
             )
     return section
+
+
+def _where(r: Result) -> str:
+    where = location(r.resource)
+    return "" if where == r.resource.id else where
 
 
 def _n(n: int, noun: str) -> str:

@@ -81,14 +81,17 @@ def no_open_admin_ports(g: SecurityGroup, ctx: RuleContext) -> Verdict:
 )
 def ebs_encrypted(v: EbsDefaultEncryption | Volume, ctx: RuleContext) -> Verdict:
     """Encryption by default makes every new volume encrypted without anyone remembering to
-    ask; a volume is also fine when it asks itself. The default does not reach back to
-    existing volumes, which live adapters express by never setting ``encrypted_by_default``."""
+    ask; a volume is also fine when it asks itself, and either one settles it. The default does
+    not reach back to existing volumes, which live adapters express by never setting
+    ``encrypted_by_default``."""
     if isinstance(v, EbsDefaultEncryption):
         if not require(v.enabled):
             return Verdict.failed(f"EBS encryption by default is off in region {v.region}.")
         return Verdict.passed(f"EBS encryption by default is on in region {v.region}.")
-    if require(v.encrypted):
+    undecided = Undecided()
+    if undecided.attempt(require, v.encrypted):
         return Verdict.passed(f"EBS volume {v.volume_id} is encrypted.")
-    if require(v.encrypted_by_default):
+    if undecided.attempt(require, v.encrypted_by_default):
         return Verdict.passed(f"EBS volume {v.volume_id} is encrypted by the account's default encryption.")
+    undecided.reraise()
     return Verdict.failed(f"EBS volume {v.volume_id} is not encrypted and default encryption does not cover it.")

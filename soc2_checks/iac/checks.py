@@ -1,0 +1,254 @@
+"""Checkov check classes generated from the check registry.
+
+Checkov has no plugin discovery: it instantiates check classes found in an external checks
+folder. Rather than one hand-written class per check (a second copy of every rule), one
+Checkov check is generated per registered check and framework; its decision is the
+registry's rule applied to the views the Terraform or CloudFormation adapter builds. Checks
+that plugins register through pluggy get Checkov checks the same way.
+
+Two Checkov behaviours are guarded against here:
+
+- A check that raises becomes UNKNOWN, which Checkov drops from every report. These checks
+  never raise: a rule or adapter defect becomes an ERROR verdict, reported to Checkov as
+  FAILED with the reason in its details.
+- A suppressed (``#checkov:skip=``) check is not run by Checkov at all. These checks always
+  decide, then report SKIPPED with the verdict attached, so that ``soc2-checks iac`` can
+  carry the real status next to the suppression for the exemption register to judge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from typing import Any
+
+from ..model import Severity, Source, Status, Verdict
+from ..registry import CheckDef, Registry, RuleContext
+from ..views.cloudtrail import AccountTrails, Trail
+from ..views.config import ConfigRecorder, RegionRecorders
+from ..views.ec2 import EbsDefaultEncryption, SecurityGroup, Volume
+from ..views.guardduty import Detector, RegionDetectors
+from ..views.kms import KmsKey
+from ..views.rds import DbStorage
+from . import cloudformation, terraform
+from .parts import Part, judge
+
+VERDICT_KEY = "soc2_checks"
+"""Key of the verdict (status, message, details) in the check result Checkov records."""
+
+FRAMEWORKS = {Source.TERRAFORM: "terraform", Source.CLOUDFORMATION: "cloudformation"}
+
+_CATEGORY_BY_VIEW = {
+    SecurityGroup: "NETWORKING",
+    Volume: "ENCRYPTION",
+    EbsDefaultEncryption: "ENCRYPTION",
+    DbStorage: "ENCRYPTION",
+    KmsKey: "ENCRYPTION",
+    Trail: "LOGGING",
+    AccountTrails: "LOGGING",
+    Detector: "LOGGING",
+    RegionDetectors: "LOGGING",
+    ConfigRecorder: "LOGGING",
+    RegionRecorders: "LOGGING",
+}
+
+log = logging.getLogger(__name__)
+
+_instances: dict[tuple[Source, str], Any] = {}
+_context = RuleContext(as_of=dt.date.today())
+
+
+def set_context(ctx: RuleContext) -> None:
+    """The scan-wide facts rules see (``soc2-checks iac`` passes its ``--as-of``)."""
+    global _context
+    _context = ctx
+
+
+def register(registry: Registry, ctx: RuleContext | None = None) -> dict[Source, list[str]]:
+    """Create (or rebind) a Checkov check for every registered check that runs on Terraform or
+    CloudFormation and has an adapter for one of its views. Safe to call repeatedly: Checkov
+    loads an external checks folder once per runner."""
+    if ctx is not None:
+        set_context(ctx)
+    classes = _classes()
+    out: dict[Source, list[str]] = {Source.TERRAFORM: [], Source.CLOUDFORMATION: []}
+    for check in registry:
+        for source, module in ((Source.TERRAFORM, terraform), (Source.CLOUDFORMATION, cloudformation)):
+            if source not in check.sources:
+                continue
+            resource_types = module.resource_types_for(check.views)
+            if not resource_types:
+                continue
+            existing = _instances.get((source, check.id))
+            if existing is not None:
+                existing.bind(check)
+            if existing is None or set(existing.supported_resources) != set(resource_types):
+                _instances[(source, check.id)] = classes[source](check, resource_types)
+            out[source].append(check.id)
+    return out
+
+
+def register_installed() -> None:
+    """What the external checks folder runs: the built-in checks and every installed plugin's.
+    A plugin that fails to load must not silently take the built-in checks with it, so the
+    failure is logged and the built-in checks are registered alone."""
+    from ..plugins import load
+    from ..registry import RegistryError
+
+    try:
+        registry = load().registry
+    except RegistryError as exc:
+        log.error("soc2-checks: %s; running the built-in SOC 2 checks only", exc)
+        registry = load(load_entry_points=False).registry
+    register(registry)
+
+
+def _verdict_dict(verdict: Verdict) -> dict[str, Any]:
+    return {"status": str(verdict.status), "message": verdict.message, "details": list(verdict.details)}
+
+
+_parts_cache: tuple[tuple[Any, ...], list[Part]] | None = None
+
+
+def _cached_parts(key: tuple[Any, ...], build: Any) -> list[Part]:
+    """Every SOC 2 check on one resource reads the same views; build them once."""
+    global _parts_cache
+    if _parts_cache is not None and _parts_cache[0] == key:
+        return _parts_cache[1]
+    parts = build()
+    _parts_cache = (key, parts)
+    return parts
+
+
+def _terraform_parts(scanned_file: str, conf: dict[str, Any], entity_type: str, graph: Any) -> list[Part] | None:
+    from checkov.terraform.parser_functions import handle_dynamic_values
+
+    from .tf_graph import index_for
+    from .values import is_count_zero
+
+    if is_count_zero(conf):
+        return None  # count = 0: the resource does not exist
+    address = str(conf.get("__address__") or entity_type)
+
+    def build() -> list[Part]:
+        handle_dynamic_values(conf)
+        index = index_for(graph)
+        block = index.find(address, scanned_file, conf.get("__start_line__")) if index is not None else None
+        cx = terraform.TfContext(address=address, index=index, block=block)
+        return terraform.views_of(entity_type, conf, cx)
+
+    return _cached_parts((id(conf), id(graph), address, entity_type), build)
+
+
+def _cloudformation_parts(conf: dict[str, Any], entity_name: str, entity_type: str) -> list[Part]:
+    from .cfn_values import template_parameters
+
+    def build() -> list[Part]:
+        cx = cloudformation.CfnContext(name=entity_name, parameters=template_parameters(conf))
+        return cloudformation.views_of(entity_type, conf, cx)
+
+    return _cached_parts((id(conf), entity_name, entity_type), build)
+
+
+@functools.cache
+def _classes() -> dict[Source, type]:
+    from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck as CfnResourceCheck
+    from checkov.common.bridgecrew.severities import BcSeverities, Severities
+    from checkov.common.models.enums import CheckCategories, CheckResult
+    from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck as TfResourceCheck
+
+    severities = {
+        Severity.LOW: Severities[BcSeverities.LOW],
+        Severity.MEDIUM: Severities[BcSeverities.MEDIUM],
+        Severity.HIGH: Severities[BcSeverities.HIGH],
+        Severity.CRITICAL: Severities[BcSeverities.CRITICAL],
+    }
+
+    def category(check: CheckDef) -> Any:
+        for view in check.views:
+            name = _CATEGORY_BY_VIEW.get(view)
+            if name:
+                return getattr(CheckCategories, name)
+        if any(v.__module__.endswith(".iam") for v in check.views):
+            return CheckCategories.IAM
+        return CheckCategories.GENERAL_SECURITY
+
+    class Soc2Check:
+        """Behaviour shared by the Terraform and CloudFormation flavours."""
+
+        checkdef: CheckDef
+
+        def bind(self, check: CheckDef) -> None:
+            self.checkdef = check
+            self.name = check.title
+            self.severity = severities[check.severity]
+
+        def parts(self, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
+            raise NotImplementedError
+
+        def run(
+            self,
+            scanned_file: str,
+            entity_configuration: dict[str, Any],
+            entity_name: str,
+            entity_type: str,
+            skip_info: Any,
+        ) -> dict[str, Any]:
+            self.details = []
+            self.entity_type = entity_type
+            try:
+                parts = self.parts(scanned_file, entity_configuration, entity_name, entity_type)
+                verdict = None if parts is None else judge(self.checkdef, parts, _context)
+            except Exception as exc:  # an adapter defect must not read as "no finding"
+                log.debug("soc2-checks: %s on %s raised", self.checkdef.id, entity_name, exc_info=True)
+                verdict = Verdict.error(
+                    f"Check {self.checkdef.id} could not evaluate {entity_name}: {type(exc).__name__}: {exc}"
+                )
+            if verdict is None:
+                return {"result": CheckResult.UNKNOWN, "evaluated_keys": []}  # not applicable: no result
+            self.details = [verdict.message, *verdict.details]
+            if verdict.status == Status.ERROR:
+                self.details.insert(0, "ERROR: the check could not decide; treated as FAILED.")
+            result: dict[str, Any] = {
+                "result": CheckResult.PASSED if verdict.status == Status.PASSED else CheckResult.FAILED,
+                "evaluated_keys": [],
+                VERDICT_KEY: _verdict_dict(verdict),
+            }
+            if skip_info:
+                result["result"] = CheckResult.SKIPPED
+                result["suppress_comment"] = skip_info.get("suppress_comment", "")
+            return result
+
+        def scan_resource_conf(self, conf: dict[str, Any]) -> Any:  # required by Checkov's base class
+            return CheckResult.UNKNOWN
+
+    class TerraformSoc2Check(Soc2Check, TfResourceCheck):
+        def __init__(self, check: CheckDef, resource_types: list[str]) -> None:
+            TfResourceCheck.__init__(
+                self,
+                name=check.title,
+                id=check.id,
+                categories=[category(check)],
+                supported_resources=resource_types,
+            )
+            self.bind(check)
+
+        def parts(self, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
+            return _terraform_parts(scanned_file, conf, entity_type, self.graph)
+
+    class CloudFormationSoc2Check(Soc2Check, CfnResourceCheck):
+        def __init__(self, check: CheckDef, resource_types: list[str]) -> None:
+            CfnResourceCheck.__init__(
+                self,
+                name=check.title,
+                id=check.id,
+                categories=[category(check)],
+                supported_resources=resource_types,
+            )
+            self.bind(check)
+
+        def parts(self, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
+            return _cloudformation_parts(conf, entity_name, entity_type)
+
+    return {Source.TERRAFORM: TerraformSoc2Check, Source.CLOUDFORMATION: CloudFormationSoc2Check}

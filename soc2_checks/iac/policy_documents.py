@@ -1,0 +1,247 @@
+"""IAM policy documents as written in Terraform and CloudFormation, in the JSON form rules read.
+
+Terraform writes a policy as ``jsonencode({...})`` (Checkov renders it to a dict), as a
+heredoc or string of JSON, or as ``data "aws_iam_policy_document"`` referenced by ``.json``;
+CloudFormation writes a mapping that may hold intrinsic functions. Every form becomes
+``{"Statement": [...]}`` with ``Effect``/``Action``/``NotAction``/``Resource``/``NotResource``.
+
+Precision is kept where it is safe: a value that cannot be resolved is placed *inside* the
+document as :class:`~soc2_checks.model.Unknown` (one action, one resource, one statement),
+so a policy with a definite ``Action: "*"`` still fails on that statement while an unresolved
+one elsewhere keeps it from passing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..model import Unknown
+from . import cfn_values
+from .values import ABSENT, is_expression, raw, strip_interpolation, unwrap
+
+if TYPE_CHECKING:
+    from .tf_graph import TfBlock, TfIndex
+
+STRING_FIELDS = ("Action", "NotAction", "Resource", "NotResource")
+_ARN_LIKE_ATTRIBUTES = ("arn", "id", "name", "bucket", "repository_url", "invoke_arn")
+_MAX_DEPTH = 5
+
+
+# -- Terraform ---------------------------------------------------------------------------
+
+
+def tf_document(
+    value: Any, where: str, attribute: str = "policy", block: TfBlock | None = None, index: TfIndex | None = None
+) -> Any:
+    """The policy document of a Terraform ``policy`` attribute (already unwrapped); a reference
+    to ``data "aws_iam_policy_document"`` is followed through the graph when one is given."""
+    if value is ABSENT or value is None:
+        return Unknown(f"{where} is not set")
+    if isinstance(value, dict):
+        return _tf_normalise(value, where)
+    if not isinstance(value, str):
+        return Unknown(f"{where} is {type(value).__name__}, not a policy document")
+    text = value.strip()
+    if text.startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            if "${" in text:
+                return Unknown(f"{where} is JSON with an interpolation that cannot be resolved")
+            return Unknown(f"{where} is not valid JSON")
+        return _tf_normalise(parsed, where) if isinstance(parsed, dict) else Unknown(f"{where} is not a JSON object")
+    reference = strip_interpolation(text)
+    if index is not None and block is not None and reference.endswith(".json"):
+        documents = [b for b in index.follow(block, attribute) if b.kind == "data"]
+        documents = [b for b in documents if b.type == "aws_iam_policy_document"]
+        if len(documents) > 1:  # several inline policies of one role: pick the one named
+            named = reference.removesuffix(".json").rsplit(".", 1)[-1]
+            documents = [b for b in documents if b.base.rsplit(".", 1)[-1] == named]
+        if len(documents) == 1:
+            return tf_data_document(documents[0], index)
+    return Unknown(f"{where} is {reference!r}, which cannot be resolved from the source")
+
+
+def tf_data_document(block: TfBlock, index: TfIndex | None, depth: int = 0) -> Any:
+    """``data "aws_iam_policy_document"`` as JSON. Statements merged in from
+    ``source_policy_documents``/``override_policy_documents`` are all kept: every rule on
+    policies asks "does any statement grant ...", so keeping more statements never hides one."""
+    from checkov.terraform.parser_functions import handle_dynamic_values
+
+    conf = copy.deepcopy(block.conf)
+    handle_dynamic_values(conf)
+    where = f"data.{block.address}"
+    statements: list[Any] = []
+    blocks = conf.get("statement") or []
+    if not isinstance(blocks, list):
+        blocks = [blocks]
+    for i, stmt in enumerate(blocks):
+        if isinstance(stmt, dict):
+            statements.append(_tf_statement(stmt, f"{where} statement {i + 1}"))
+        else:
+            statements.append(Unknown(f"{where} statement {i + 1} cannot be resolved"))
+    for attribute in ("source_policy_documents", "override_policy_documents", "source_json", "override_json"):
+        value = raw(conf, attribute)
+        if value is ABSENT:
+            continue
+        statements.extend(_included(block, attribute, value, index, depth))
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _included(block: TfBlock, attribute: str, value: Any, index: TfIndex | None, depth: int) -> list[Any]:
+    where = f"data.{block.address}.{attribute}"
+    if depth >= _MAX_DEPTH:
+        return [Unknown(f"{where} nests policy documents too deeply")]
+    items = value if isinstance(value, list) else [value]
+    out: list[Any] = []
+    linked = [b for b in index.follow(block, attribute) if b.kind == "data"] if index is not None else []
+    for item in items:
+        if isinstance(item, dict) or (isinstance(item, str) and item.strip().startswith("{")):
+            doc = tf_document(item, where)
+            out.extend(_statements_of(doc, where))
+        elif isinstance(item, str) and is_expression(item) and linked:
+            continue  # resolved through the graph below
+        else:
+            out.append(Unknown(f"{where} holds {strip_interpolation(str(item))!r}, which cannot be resolved"))
+    for other in linked:
+        if other.type == "aws_iam_policy_document":
+            out.extend(_statements_of(tf_data_document(other, index, depth + 1), where))
+    if not linked and any(isinstance(i, str) and is_expression(i) for i in items):
+        out.append(Unknown(f"{where} refers to a document that cannot be resolved"))
+    return out
+
+
+def _statements_of(doc: Any, where: str) -> list[Any]:
+    if isinstance(doc, Unknown):
+        return [doc]
+    stmts = doc.get("Statement", []) if isinstance(doc, dict) else []
+    return stmts if isinstance(stmts, list) else [stmts]
+
+
+def _tf_statement(stmt: dict[str, Any], where: str) -> Any:
+    out: dict[str, Any] = {}
+    sid = raw(stmt, "sid")
+    if isinstance(sid, str) and not is_expression(sid):
+        out["Sid"] = sid
+    effect = raw(stmt, "effect")
+    out["Effect"] = "Allow" if effect is ABSENT else _tf_scalar(effect, "Effect", f"{where} effect")
+    for attribute, key in (
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+    ):
+        value = raw(stmt, attribute)
+        if value is ABSENT:
+            continue
+        out[key] = _tf_field(value, key, f"{where} {attribute}")
+    return out
+
+
+def _tf_normalise(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    statements = doc.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    if isinstance(statements, str):
+        return {"Statement": [Unknown(f"{where} Statement is {statements!r}, which cannot be resolved")]}
+    out = []
+    for i, stmt in enumerate(statements if isinstance(statements, list) else []):
+        label = f"{where} statement {i + 1}"
+        if not isinstance(stmt, dict):
+            out.append(Unknown(f"{label} is {stmt!r}, which cannot be resolved"))
+            continue
+        fixed = dict(stmt)
+        if "Effect" in fixed:
+            fixed["Effect"] = _tf_scalar(fixed["Effect"], "Effect", f"{label} Effect")
+        for key in STRING_FIELDS:
+            if key in fixed:
+                fixed[key] = _tf_field(fixed[key], key, f"{label} {key}")
+        out.append(fixed)
+    return {**doc, "Statement": out}
+
+
+def _tf_field(value: Any, key: str, where: str) -> Any:
+    value = unwrap(value) if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list) else value
+    if isinstance(value, list):
+        return [_tf_scalar(v, key, where) for v in value]
+    if isinstance(value, str) and _is_pure_reference(value) and key not in ("Resource", "NotResource"):
+        return Unknown(f"{where} is {strip_interpolation(value)!r}, which cannot be resolved from the source")
+    return _tf_scalar(value, key, where)
+
+
+def _tf_scalar(value: Any, key: str, where: str) -> Any:
+    if not isinstance(value, str):
+        return value if isinstance(value, (int, float, bool)) else Unknown(f"{where} cannot be resolved")
+    if not is_expression(value):
+        return value
+    if key in ("Resource", "NotResource") and not _is_pure_reference(value):
+        return value  # literal text around an interpolation: an ARN pattern, never exactly "*"
+    if key in ("Resource", "NotResource") and _is_arn_reference(value):
+        return value  # another resource's ARN or ID
+    if key in ("Action", "NotAction") and not _is_pure_reference(value):
+        return value  # "s3:${var.verb}" is judged as the unknown action it is
+    return Unknown(f"{where} is {strip_interpolation(value)!r}, which cannot be resolved from the source")
+
+
+def _is_pure_reference(value: str) -> bool:
+    s = value.strip()
+    if s.startswith("${") and s.endswith("}") and s.count("${") == 1:
+        return True
+    return "${" not in s and is_expression(s)
+
+
+def _is_arn_reference(value: str) -> bool:
+    ref = strip_interpolation(value)
+    if ref.startswith(("var.", "local.", "each.", "count.", "module.")) or "(" in ref:
+        return False
+    last = ref.rsplit(".", 1)[-1]
+    return last in _ARN_LIKE_ATTRIBUTES
+
+
+# -- CloudFormation ----------------------------------------------------------------------
+
+
+def cfn_document(value: Any, where: str, parameters: frozenset[str] | None) -> Any:
+    """A CloudFormation ``PolicyDocument`` (one version of the resource: ``Fn::If`` already
+    chosen by :func:`cfn_values.variants`)."""
+    if value is None:
+        return Unknown(f"{where} is not set")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return Unknown(f"{where} is not valid JSON")
+    if cfn_values.intrinsic(value):
+        return cfn_values.unknown(where, value)
+    if not isinstance(value, dict):
+        return Unknown(f"{where} is not a JSON object")
+    doc = cfn_values.strip_meta(value)
+    statements = doc.get("Statement", [])
+    if isinstance(statements, dict) and not cfn_values.intrinsic(statements):
+        statements = [statements]
+    if not isinstance(statements, list):
+        return {**doc, "Statement": [cfn_values.unknown(f"{where} Statement", statements)]}
+    out: list[Any] = []
+    for i, stmt in enumerate(statements):
+        label = f"{where} statement {i + 1}"
+        if not isinstance(stmt, dict) or cfn_values.intrinsic(stmt):
+            out.append(cfn_values.unknown(label, stmt))
+            continue
+        fixed = dict(stmt)
+        if "Effect" in fixed:
+            fixed["Effect"] = cfn_values.cfn_str(fixed["Effect"], f"{label} Effect")
+        for key in STRING_FIELDS:
+            if key not in fixed:
+                continue
+            field_value = fixed[key]
+            items = field_value if isinstance(field_value, list) else [field_value]
+            resolved = []
+            for item in items:
+                # An action spelled through an intrinsic keeps its text and is then judged as an
+                # action the IAM database does not know: never read-only.
+                resolved.append(cfn_values.identifier(item, f"{label} {key}", parameters))
+            fixed[key] = resolved if isinstance(field_value, list) else resolved[0]
+        out.append(fixed)
+    return {**doc, "Statement": out}

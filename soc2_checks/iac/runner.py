@@ -1,0 +1,226 @@
+"""``soc2-checks iac``'s engine: Checkov in-process with only the SOC 2 checks, then results.
+
+Checkov parses the directory, builds its graph, resolves variables and reads inline
+suppressions exactly as in a plain ``checkov`` run (the same generated checks run in both),
+and its records become :class:`~soc2_checks.model.Result` objects: the resource is
+Checkov's address with the file relative to the scanned directory, the status is the rule's
+verdict (never Checkov's SKIPPED: a suppression is carried beside the real status for the
+exemption register to judge), and a verdict of ERROR stays ERROR.
+
+Frameworks run one after another in this process, so that the Terraform graph and the
+CloudFormation templates remain available for the account-baseline pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..engine import evaluate
+from ..model import ResourceRef, Result, Source, Status, Subject
+from ..registry import CheckDef, Registry, RuleContext
+from .baseline import Inventory
+from .checks import VERDICT_KEY, register
+from .tf_graph import TfIndex
+
+FRAMEWORK_NAMES = {Source.TERRAFORM: "terraform", Source.CLOUDFORMATION: "cloudformation"}
+NO_CHECK = "SOC2_NO_CHECK_0"
+"""Selects nothing: a framework without SOC 2 checks is still parsed for the baseline, and an
+empty selection would mean "every Checkov check"."""
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DirectoryScan:
+    directory: str
+    results: list[Result] = field(default_factory=list)
+    resources: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def scan(
+    directories: Iterable[str],
+    frameworks: Iterable[Source],
+    registry: Registry,
+    ctx: RuleContext,
+    criteria_for: Callable[[str], list[str]],
+    account_baseline: bool = False,
+) -> list[DirectoryScan]:
+    os.environ.setdefault("CKV_SKIP_PACKAGE_UPDATE_CHECK", "true")
+    os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")
+    ids = register(registry, ctx)
+    return [
+        scan_directory(d, list(frameworks), registry, ids, ctx, criteria_for, account_baseline) for d in directories
+    ]
+
+
+def scan_directory(
+    directory: str,
+    frameworks: list[Source],
+    registry: Registry,
+    ids: dict[Source, list[str]],
+    ctx: RuleContext,
+    criteria_for: Callable[[str], list[str]],
+    account_baseline: bool,
+) -> DirectoryScan:
+    from checkov.common.runners.runner_registry import RunnerRegistry
+    from checkov.runner_filter import RunnerFilter
+
+    out = DirectoryScan(directory=directory)
+    inventory = Inventory()
+    present: set[Source] = set()
+    root = os.path.abspath(directory)
+    for source in frameworks:
+        runner = _runner(source)
+        runner_filter = RunnerFilter(
+            framework=[FRAMEWORK_NAMES[source]],
+            checks=ids.get(source) or [NO_CHECK],
+            include_all_checkov_policies=True,
+            show_progress_bar=False,
+        )
+        reports = RunnerRegistry("", runner_filter, runner).run(root_folder=root)
+        ours = set(ids.get(source) or ())
+        for report in reports:
+            out.resources += len(report.resources)
+            if report.resources:
+                present.add(source)
+            for record in (*report.passed_checks, *report.failed_checks, *report.skipped_checks):
+                if record.check_id in ours:
+                    out.results.append(_result(record, registry.get(record.check_id), criteria_for))
+            for path in sorted(report.parsing_errors):
+                if source == Source.CLOUDFORMATION and not _looks_like_template(path):
+                    continue
+                out.results.extend(_parse_errors(path, root, source, registry, criteria_for))
+        if account_baseline:
+            _collect(runner, source, inventory)
+    if account_baseline:
+        scope = present or set(frameworks)
+        out.results.extend(_baseline(directory, inventory, scope, registry, ctx, criteria_for))
+    return out
+
+
+def _runner(source: Source) -> Any:
+    if source == Source.TERRAFORM:
+        from checkov.terraform.runner import Runner
+
+        return Runner()
+    from checkov.cloudformation.runner import Runner as CfnRunner
+
+    return CfnRunner()
+
+
+def _result(record: Any, check: CheckDef, criteria_for: Callable[[str], list[str]]) -> Result:
+    verdict = record.check_result.get(VERDICT_KEY)
+    skipped = str(record.check_result.get("result")).endswith("SKIPPED")
+    if verdict:
+        status, message, details = Status(verdict["status"]), verdict["message"], list(verdict["details"])
+    else:  # suppressed by a mechanism that did not let the check decide
+        status, message, details = Status.ERROR, f"Checkov reported {record.check_id} without a verdict.", []
+    return Result(
+        check_id=check.id,
+        title=check.title,
+        severity=check.severity,
+        status=status,
+        criteria=criteria_for(check.id),
+        resource=resource_ref(record),
+        message=message,
+        details=details,
+        suppression=(record.check_result.get("suppress_comment") or "") if skipped else None,
+    )
+
+
+def resource_ref(record: Any) -> ResourceRef:
+    address = str(record.resource)
+    rtype, name = split_address(address)
+    line_range = tuple(record.file_line_range) if record.file_line_range else None
+    return ResourceRef(
+        id=address,
+        type=rtype,
+        name=name,
+        file=str(record.file_path).lstrip("/\\"),
+        line_range=(int(line_range[0]), int(line_range[1])) if line_range else None,
+    )
+
+
+def split_address(address: str) -> tuple[str | None, str | None]:
+    """``module.a.aws_s3_bucket.logs[0]`` -> (``aws_s3_bucket``, ``logs[0]``);
+    ``AWS::S3::Bucket.Data`` -> (``AWS::S3::Bucket``, ``Data``)."""
+    if address.startswith("AWS::") or "::" in address:
+        rtype, _, name = address.rpartition(".")
+        return rtype or None, name or None
+    parts = address.split(".")
+    while len(parts) > 2 and parts[0] == "module":
+        parts = parts[2:]
+    if len(parts) >= 2:
+        return parts[0], ".".join(parts[1:])
+    return None, address or None
+
+
+def _looks_like_template(path: str) -> bool:
+    """A YAML or JSON file that failed to parse is reported only if it is meant to be a
+    CloudFormation template (a Helm chart or a CI workflow is not our concern)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")[:200_000]
+    except OSError:
+        return False
+    return "AWSTemplateFormatVersion" in text or ("Resources" in text and "AWS::" in text)
+
+
+def _parse_errors(
+    path: str, root: str, source: Source, registry: Registry, criteria_for: Callable[[str], list[str]]
+) -> list[Result]:
+    rel = os.path.relpath(path, root)
+    ref = ResourceRef(id=rel, file=rel)
+    message = f"Checkov could not parse {rel}, so its resources were not checked."
+    return [
+        Result(
+            check_id=c.id,
+            title=c.title,
+            severity=c.severity,
+            status=Status.ERROR,
+            criteria=criteria_for(c.id),
+            resource=ref,
+            message=message,
+        )
+        for c in registry
+        if source in c.sources and not _baseline_only(c)
+    ]
+
+
+def _baseline_only(check: CheckDef) -> bool:
+    from . import cloudformation, terraform
+
+    return not (terraform.resource_types_for(check.views) or cloudformation.resource_types_for(check.views))
+
+
+def _collect(runner: Any, source: Source, inventory: Inventory) -> None:
+    if source == Source.TERRAFORM:
+        for graph, _ in getattr(runner, "all_graphs", None) or []:
+            inventory.add_terraform(TfIndex.from_graph(graph))
+    else:
+        for template in (getattr(runner, "definitions", None) or {}).values():
+            if isinstance(template, dict):
+                inventory.add_cloudformation(template)
+
+
+def _baseline(
+    directory: str,
+    inventory: Inventory,
+    scope: set[Source],
+    registry: Registry,
+    ctx: RuleContext,
+    criteria_for: Callable[[str], list[str]],
+) -> list[Result]:
+    label = next(iter(inventory.regions)) if len(inventory.regions) == 1 else f"of {directory}"
+    ref = ResourceRef(id=directory, type="account baseline", name=directory)
+    subjects = [Subject(ref, view) for view in inventory.subjects(label, Source.TERRAFORM in scope)]
+    return evaluate(
+        subjects, registry, ctx, criteria_for, selected=lambda c: c.baseline and bool(set(c.sources) & scope)
+    )
+
+

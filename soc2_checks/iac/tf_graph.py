@@ -1,0 +1,362 @@
+"""What a Terraform resource's rule may see beyond its own block: Checkov's resource graph.
+
+AWS provider v4+ splits a bucket's settings into separate resources that point at the bucket
+(``bucket = aws_s3_bucket.data.id``), and account-level settings (the account's S3 public
+access block, EBS encryption by default) live in resources that point at nothing. Checkov
+hands every Terraform check the graph it built for the scan (``check.graph``), in plain
+``checkov`` runs and in ``soc2-checks iac`` alike, so joins read the graph's edges: they are
+Terraform's own references, rendered through locals, module outputs and variables, and a
+configuration that points at another bucket never links to this one.
+
+The index is built once per graph (one pass over vertices and edges) and reused by every
+check on every resource of the scan.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .values import ABSENT, is_count_zero, is_expression, raw, strip_interpolation
+
+_MODULE_PREFIX = re.compile(r"^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)")
+_INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
+_REFERENCE = re.compile(
+    r"^(?P<type>[a-z][a-z0-9]*_[a-z0-9_]+)\.(?P<name>[A-Za-z_][\w-]*)(?P<index>\[[^\]]*\])?\.(?P<attr>[\w]+)"
+)
+_EACH = re.compile(r"^each\.(value|key)\b")
+_LITERAL_INDEX = re.compile(r'^\[(\d+|"[^"$]*")\]$')
+_MAX_HOPS = 12
+
+NAME_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "aws_s3_bucket": ("bucket",),
+    "aws_iam_user": ("name",),
+    "aws_iam_role": ("name",),
+    "aws_iam_group": ("name",),
+    "aws_config_configuration_recorder": ("name",),
+    "aws_cloudwatch_event_rule": ("name",),
+}
+"""The attribute a literal reference to a resource of this type would match (a bucket named in
+``bucket = "acme-logs"`` rather than referenced)."""
+
+
+@dataclass(eq=False)
+class TfBlock:
+    """One resource (or data source) instance of the scan."""
+
+    address: str  # Checkov's address: module.a.aws_s3_bucket.logs[0]
+    type: str  # aws_s3_bucket
+    conf: dict[str, Any]  # Checkov's list-wrapped configuration
+    file: str = ""
+    root: str = ""  # the root module's folder: account-level settings apply within it
+    kind: str = "resource"  # "resource" | "data"
+    node: Any = None
+    module_prefix: str = ""  # "module.a." or ""
+    base: str = ""  # the address without its count/for_each key
+
+    def __post_init__(self) -> None:
+        self.module_prefix = _MODULE_PREFIX.match(self.address).group(1)  # type: ignore[union-attr]
+        self.base = _INDEX_SUFFIX.sub("", self.address)
+
+    @property
+    def exists(self) -> bool:
+        return not is_count_zero(self.conf)
+
+
+@dataclass
+class Links:
+    """Resources of one type that point at a given resource: ``certain`` point at it;
+    ``uncertain`` point at something that cannot be resolved (it may be this resource)."""
+
+    certain: list[TfBlock] = field(default_factory=list)
+    uncertain: list[TfBlock] = field(default_factory=list)
+
+
+@dataclass
+class _Vertex:
+    kind: str
+    name: str
+    block: TfBlock | None = None
+
+
+class TfIndex:
+    """Look-ups over one scan's Terraform blocks and the references between them."""
+
+    def __init__(self, blocks: Iterable[TfBlock], edges: Iterable[tuple[Any, Any, str]] = (), vertices=None) -> None:
+        self.blocks: list[TfBlock] = list(blocks)
+        self._vertices: dict[Any, _Vertex] = dict(vertices or {})
+        for b in self.blocks:
+            if b.node is not None and b.node not in self._vertices:
+                self._vertices[b.node] = _Vertex(b.kind, b.address, b)
+        self._out: dict[Any, list[tuple[Any, str]]] = defaultdict(list)
+        for src, dst, label in edges:
+            self._out[src].append((dst, label))
+        self._by_address: dict[str, list[TfBlock]] = defaultdict(list)
+        self._by_base: dict[tuple[str, str], list[TfBlock]] = defaultdict(list)
+        self._by_type: dict[str, list[TfBlock]] = defaultdict(list)
+        for b in self.blocks:
+            key = b.address if b.kind == "resource" else f"data.{b.address}"
+            self._by_address[key].append(b)
+            self._by_base[(b.root, b.base if b.kind == "resource" else f"data.{b.base}")].append(b)
+            self._by_type[b.type if b.kind == "resource" else f"data.{b.type}"].append(b)
+        self._links: dict[tuple[str, str, str, str], tuple[dict[int, list[TfBlock]], list[TfBlock]]] = {}
+        self.providers: dict[tuple[str, str], Any] = {}
+
+    # -- construction ------------------------------------------------------------------
+
+    @classmethod
+    def from_graph(cls, graph: Any) -> TfIndex:
+        nodes, edges = _graph_items(graph)
+        blocks: list[TfBlock] = []
+        vertices: dict[Any, _Vertex] = {}
+        providers: dict[tuple[str, str], Any] = {}
+        for node, attrs in nodes:
+            kind = attrs.get("block_type_")
+            if kind in ("resource", "data"):
+                conf = _inner_conf(attrs.get("config_"))
+                address = attrs.get("__address__") or attrs.get("block_name_") or ""
+                rtype = str(attrs.get("resource_type") or "").removeprefix("data.")
+                if conf is None or not rtype:
+                    continue
+                block = TfBlock(
+                    address=address,
+                    type=rtype,
+                    conf=conf,
+                    file=attrs.get("file_path_") or "",
+                    root=_root_folder(attrs),
+                    kind=kind,
+                    node=node,
+                )
+                blocks.append(block)
+                vertices[node] = _Vertex(kind, address, block)
+            else:
+                vertices[node] = _Vertex(str(kind), str(attrs.get("block_name_") or ""))
+                if kind == "provider":
+                    providers[(_root_folder(attrs), str(attrs.get("block_name_") or ""))] = attrs.get("region")
+        index = cls(blocks, edges, vertices)
+        index.providers = providers
+        return index
+
+    # -- look-ups ----------------------------------------------------------------------
+
+    def find(self, address: str, scanned_file: str | None = None, start_line: Any = None) -> TfBlock | None:
+        """The block Checkov is checking; several root folders may hold the same address."""
+        found = [b for b in self._by_address.get(address, []) if b.kind == "resource"]
+        if len(found) > 1 and scanned_file:
+            suffix = scanned_file.replace("\\", "/")
+            narrowed = [b for b in found if b.file.replace("\\", "/").endswith(suffix)]
+            found = narrowed or found
+        if len(found) > 1 and start_line is not None:
+            narrowed = [b for b in found if b.conf.get("__start_line__") == start_line]
+            found = narrowed or found
+        return found[0] if len(found) == 1 else None
+
+    def of_type(self, rtype: str, root: str | None = None) -> list[TfBlock]:
+        """Existing resources of one type, in one root module (``root``) or in the whole scan."""
+        return [b for b in self._by_type.get(rtype, []) if b.exists and (root is None or b.root == root)]
+
+    def region(self, block: TfBlock) -> str | None:
+        """The region of the provider configuration a resource uses, when written literally."""
+        alias = raw(block.conf, "provider")
+        name = strip_interpolation(alias) if isinstance(alias, str) else "aws"
+        region = self.providers.get((block.root, name))
+        if region is None and name == "aws":
+            region = self.providers.get((block.root, "aws.default"))
+        if isinstance(region, list) and len(region) == 1:
+            region = region[0]
+        return region if isinstance(region, str) and not is_expression(region) else None
+
+    def follow(self, block: TfBlock, attribute: str) -> list[TfBlock]:
+        """Blocks that an attribute of ``block`` refers to, through locals, variables and module
+        outputs (``policy = data.aws_iam_policy_document.x.json``)."""
+        if block.node is None:
+            return []
+        found: list[TfBlock] = []
+        seen = {block.node}
+        queue: deque[tuple[Any, int, str | None]] = deque()
+        for dst, label in self._out.get(block.node, []):
+            if _label_matches(label, attribute) and dst not in seen:
+                seen.add(dst)
+                queue.append((dst, 1, None))
+        while queue:
+            node, hops, wanted = queue.popleft()
+            vertex = self._vertices.get(node)
+            if vertex is None:
+                continue
+            if vertex.block is not None:
+                found.append(vertex.block)
+                continue
+            if hops >= _MAX_HOPS:
+                continue
+            for dst, label in self._out.get(node, []):
+                if dst in seen:
+                    continue
+                if wanted is not None and label != wanted:
+                    continue
+                nxt_wanted = None
+                target = self._vertices.get(dst)
+                if vertex.kind == "variable" and target is not None and target.kind == "module":
+                    nxt_wanted = vertex.name.rsplit(".", 1)[-1]  # the module input that sets this variable
+                seen.add(dst)
+                queue.append((dst, hops + 1, nxt_wanted))
+        return found
+
+    def targets(self, linker: TfBlock, attribute: str, target_type: str) -> tuple[list[TfBlock], bool]:
+        """The ``target_type`` resources that ``linker``'s ``attribute`` points at, and whether
+        that is certain (False: the value cannot be resolved, so it may point anywhere)."""
+        via_graph = [t for t in self.follow(linker, attribute) if t.kind == "resource" and t.type == target_type]
+        if via_graph:
+            return via_graph, True
+        value = raw(linker.conf, attribute)
+        if value is ABSENT:
+            return [], True
+        values = value if isinstance(value, list) else [value]
+        out: list[TfBlock] = []
+        certain = True
+        for v in values:
+            found, sure = self._value_targets(linker, v, target_type)
+            out.extend(found)
+            certain = certain and sure
+        return out, certain
+
+    def linked(self, target: TfBlock, linker_type: str, attribute: str) -> Links:
+        """Resources of ``linker_type`` in the target's root module whose ``attribute`` points at it."""
+        key = (target.root, linker_type, attribute, target.type)
+        cached = self._links.get(key)
+        if cached is None:
+            by_target: dict[int, list[TfBlock]] = defaultdict(list)
+            uncertain: list[TfBlock] = []
+            for linker in self.of_type(linker_type, target.root):
+                found, sure = self.targets(linker, attribute, target.type)
+                for t in found:
+                    by_target[id(t)].append(linker)
+                if not sure and not found:
+                    uncertain.append(linker)
+            cached = self._links[key] = (by_target, uncertain)
+        by_target, uncertain = cached
+        return Links(certain=list(by_target.get(id(target), [])), uncertain=list(uncertain))
+
+    def name_of(self, value: Any, linker: TfBlock, target_type: str) -> str | None:
+        """The literal name of the resource a reference points at (for messages)."""
+        if not isinstance(value, str):
+            return None
+        for t in self.resolve(linker, value, target_type):
+            for attr in NAME_ATTRIBUTES.get(target_type, ("name",)):
+                name = raw(t.conf, attr)
+                if isinstance(name, str) and not is_expression(name):
+                    return name
+        return None
+
+    def resolve(self, linker: TfBlock, value: Any, target_type: str) -> list[TfBlock]:
+        """The resources a written value (a reference, or a literal name) designates."""
+        return self._value_targets(linker, value, target_type)[0]
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _value_targets(self, linker: TfBlock, value: Any, target_type: str) -> tuple[list[TfBlock], bool]:
+        if not isinstance(value, str):
+            return [], False
+        text = strip_interpolation(value)
+        m = _REFERENCE.match(text)
+        if m:
+            if m.group("type") != target_type:
+                return [], True
+            base = f"{linker.module_prefix}{target_type}.{m.group('name')}"
+            instances = [b for b in self._by_base.get((linker.root, base), []) if b.exists]
+            index = m.group("index")
+            if index and _LITERAL_INDEX.match(index):
+                instances = [b for b in instances if b.address == base + index]
+            return instances, True
+        if _EACH.match(text):
+            for_each = raw(linker.conf, "for_each")
+            if isinstance(for_each, str):
+                fm = _REFERENCE.match(strip_interpolation(for_each) + ".id")
+                if fm and fm.group("type") == target_type:
+                    base = f"{linker.module_prefix}{target_type}.{fm.group('name')}"
+                    return [b for b in self._by_base.get((linker.root, base), []) if b.exists], True
+            return [], False
+        if is_expression(text):
+            return [], False
+        wanted = {text, text.removeprefix("arn:aws:s3:::")}
+        matches = []
+        for t in self.of_type(target_type, linker.root):
+            for attr in NAME_ATTRIBUTES.get(target_type, ("name",)):
+                name = raw(t.conf, attr)
+                if isinstance(name, str) and name in wanted:
+                    matches.append(t)
+                    break
+        return matches, True
+
+
+def _label_matches(label: str, attribute: str) -> bool:
+    return label == attribute or label.startswith(attribute + ".") or label.startswith(attribute + "[")
+
+
+def _inner_conf(config: Any) -> dict[str, Any] | None:
+    """A vertex's ``config_`` is ``{type: {name: conf}}``; the checks see ``conf``."""
+    if not isinstance(config, dict) or len(config) != 1:
+        return None
+    inner = next(iter(config.values()))
+    if not isinstance(inner, dict) or len(inner) != 1:
+        return None
+    conf = next(iter(inner.values()))
+    return conf if isinstance(conf, dict) else None
+
+
+def _root_folder(attrs: dict[str, Any]) -> str:
+    """The folder of the root module a block belongs to (modules are walked up to their caller)."""
+    module = attrs.get("source_module_object_")
+    path = attrs.get("file_path_") or ""
+    while module:
+        parent_path = _get(module, "path")
+        if parent_path:
+            path = parent_path
+        module = _get(module, "nested_tf_module")
+    return os.path.dirname(path)
+
+
+def _get(obj: Any, key: str) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(key)
+    return getattr(obj, key, None)
+
+
+def _graph_items(graph: Any) -> tuple[Iterator[tuple[Any, dict[str, Any]]], list[tuple[Any, Any, str]]]:
+    """Vertices and edges of a rustworkx (Checkov's default) or networkx graph."""
+    if hasattr(graph, "node_indices"):  # rustworkx.PyDiGraph: payloads are (index, attributes)
+        nodes = ((i, _payload(graph[i])) for i in graph.node_indices())
+        edges = [(s, d, _edge_label(data)) for s, d, data in graph.weighted_edge_list()]
+        return nodes, edges
+    nodes = ((n, attrs) for n, attrs in graph.nodes(data=True))
+    edges = [(s, d, _edge_label(data)) for s, d, data in graph.edges(data=True)]
+    return nodes, edges
+
+
+def _payload(item: Any) -> dict[str, Any]:
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], dict):
+        return item[1]
+    return item if isinstance(item, dict) else {}
+
+
+def _edge_label(data: Any) -> str:
+    return str(data.get("label", "")) if isinstance(data, dict) else ""
+
+
+_cache: tuple[Any, TfIndex] | None = None
+
+
+def index_for(graph: Any) -> TfIndex | None:
+    """The index of Checkov's graph for this scan, built on first use (the graph object is
+    kept alive by the cache, so identity is a safe key)."""
+    global _cache
+    if graph is None:
+        return None
+    if _cache is not None and _cache[0] is graph:
+        return _cache[1]
+    index = TfIndex.from_graph(graph)
+    _cache = (graph, index)
+    return index
