@@ -136,7 +136,8 @@ def _terraform_parts(scanned_file: str, conf: dict[str, Any], entity_type: str, 
         index = index_for(graph)
         block = index.find(address, scanned_file, conf.get("__start_line__")) if index is not None else None
         cx = terraform.TfContext(address=address, index=index, block=block)
-        return terraform.views_of(entity_type, conf, cx)
+        # a block fed by a variable without a value is read from the index's marked copy
+        return terraform.views_of(entity_type, block.conf if block is not None and block.marked else conf, cx)
 
     return _cached_parts((id(conf), id(graph), address, entity_type), build)
 

@@ -222,5 +222,3 @@ def _baseline(
     return evaluate(
         subjects, registry, ctx, criteria_for, selected=lambda c: c.baseline and bool(set(c.sources) & scope)
     )
-
-

@@ -14,6 +14,7 @@ check on every resource of the scan.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from collections import defaultdict, deque
@@ -57,6 +58,7 @@ class TfBlock:
     node: Any = None
     module_prefix: str = ""  # "module.a." or ""
     base: str = ""  # the address without its count/for_each key
+    marked: bool = False  # conf is a copy with unresolved variables spelled out
 
     def __post_init__(self) -> None:
         self.module_prefix = _MODULE_PREFIX.match(self.address).group(1)  # type: ignore[union-attr]
@@ -105,6 +107,9 @@ class TfIndex:
             self._by_type[b.type if b.kind == "resource" else f"data.{b.type}"].append(b)
         self._links: dict[tuple[str, str, str, str], tuple[dict[int, list[TfBlock]], list[TfBlock]]] = {}
         self.providers: dict[tuple[str, str], Any] = {}
+        self._by_name: dict[tuple[str, str], dict[str, list[TfBlock]]] = {}
+        self._variables: dict[str, dict[str, Any]] = {}
+        self._modules: dict[str, dict[str, Any]] = {}
 
     # -- construction ------------------------------------------------------------------
 
@@ -114,6 +119,9 @@ class TfIndex:
         blocks: list[TfBlock] = []
         vertices: dict[Any, _Vertex] = {}
         providers: dict[tuple[str, str], Any] = {}
+        variables: dict[str, dict[str, Any]] = {}
+        modules: dict[str, dict[str, Any]] = {}
+        breadcrumbs: list[tuple[TfBlock, dict[str, Any]]] = []
         for node, attrs in nodes:
             kind = attrs.get("block_type_")
             if kind in ("resource", "data"):
@@ -133,12 +141,23 @@ class TfIndex:
                 )
                 blocks.append(block)
                 vertices[node] = _Vertex(kind, address, block)
+                crumbs = attrs.get("rendering_breadcrumbs_")
+                if isinstance(crumbs, dict) and crumbs:
+                    breadcrumbs.append((block, crumbs))
             else:
                 vertices[node] = _Vertex(str(kind), str(attrs.get("block_name_") or ""))
-                if kind == "provider":
+                if kind == "variable":
+                    variables[str(attrs.get("__address__") or attrs.get("block_name_") or "")] = attrs
+                elif kind == "module":
+                    modules[str(attrs.get("__address__") or attrs.get("block_name_") or "")] = attrs
+                elif kind == "provider":
                     providers[(_root_folder(attrs), str(attrs.get("block_name_") or ""))] = attrs.get("region")
         index = cls(blocks, edges, vertices)
         index.providers = providers
+        index._variables = variables
+        index._modules = modules
+        for block, crumbs in breadcrumbs:
+            index._mark_unresolved(block, crumbs)
         return index
 
     # -- look-ups ----------------------------------------------------------------------
@@ -257,6 +276,63 @@ class TfIndex:
 
     # -- internals ---------------------------------------------------------------------
 
+    def _mark_unresolved(self, block: TfBlock, crumbs: dict[str, Any]) -> None:
+        """Checkov renders a list or map variable that has no value as an empty placeholder
+        (``[]``/``{}``), and ``concat(var.x, [...])`` as the literal part alone: an
+        unresolved value that looks like a resolved one. The graph's rendering breadcrumbs
+        say which attributes came from which variables; every attribute fed by a variable
+        without a value is replaced, in a copy of the configuration, by the variable's
+        expression text, which the adapters read as Unknown."""
+        marks: list[tuple[list[str], str]] = []
+        for key, entries in crumbs.items():
+            if key.startswith("source_module_") or not isinstance(entries, list):
+                continue
+            for entry in entries:
+                if not isinstance(entry, dict) or entry.get("type") != "variable":
+                    continue
+                name = str(entry.get("name") or "")
+                if name and self._unresolved_variable(name, block.module_prefix, 0):
+                    marks.append((key.split("."), "${var." + name + "}"))
+                    break
+        if not marks:
+            return
+        from checkov.terraform.parser_functions import handle_dynamic_values
+
+        conf = copy.deepcopy(block.conf)
+        handle_dynamic_values(conf)
+        for tokens, marker in marks:
+            _mark(conf, tokens, marker)
+            if tokens[0] == "dynamic" and len(tokens) > 1:
+                _mark(conf, tokens[1:2], marker)  # the blocks the dynamic block generates
+        block.conf = conf
+        block.marked = True
+
+    def _unresolved_variable(self, name: str, prefix: str, depth: int) -> bool:
+        """True when a variable has no value: no default and nothing passed in, followed
+        through the module calls that set it."""
+        attrs = self._variables.get(prefix + name)
+        if attrs is None or depth > 8:
+            return False
+        if attrs.get("default") is None:
+            return True
+        if not prefix:
+            return False
+        parent = _MODULE_PREFIX.match(prefix[: prefix.rstrip(".").rfind("module.")]).group(1)  # type: ignore[union-attr]
+        crumbs = (attrs.get("rendering_breadcrumbs_") or {}).get("default") or []
+        for entry in crumbs:
+            if not isinstance(entry, dict) or entry.get("type") != "module":
+                continue
+            module = self._modules.get(parent + str(entry.get("name")))
+            module_crumbs = ((module or {}).get("rendering_breadcrumbs_") or {}).get(name) or []
+            for upstream in module_crumbs:
+                if (
+                    isinstance(upstream, dict)
+                    and upstream.get("type") == "variable"
+                    and self._unresolved_variable(str(upstream.get("name")), parent, depth + 1)
+                ):
+                    return True
+        return False
+
     def _value_targets(self, linker: TfBlock, value: Any, target_type: str) -> tuple[list[TfBlock], bool]:
         if not isinstance(value, str):
             return [], False
@@ -281,15 +357,43 @@ class TfIndex:
             return [], False
         if is_expression(text):
             return [], False
-        wanted = {text, text.removeprefix("arn:aws:s3:::")}
-        matches = []
-        for t in self.of_type(target_type, linker.root):
-            for attr in NAME_ATTRIBUTES.get(target_type, ("name",)):
-                name = raw(t.conf, attr)
-                if isinstance(name, str) and name in wanted:
-                    matches.append(t)
-                    break
-        return matches, True
+        names = self._names(linker.root, target_type)
+        matches = names.get(text) or names.get(text.removeprefix("arn:aws:s3:::")) or []
+        return list(matches), True
+
+    def _names(self, root: str, target_type: str) -> dict[str, list[TfBlock]]:
+        """Resources of a type in a root module by their literal name (built once)."""
+        key = (root, target_type)
+        names = self._by_name.get(key)
+        if names is None:
+            names = self._by_name[key] = defaultdict(list)
+            for t in self.of_type(target_type, root):
+                for attr in NAME_ATTRIBUTES.get(target_type, ("name",)):
+                    name = raw(t.conf, attr)
+                    if isinstance(name, str):
+                        names[name].append(t)
+                        break
+        return names
+
+
+def _mark(node: Any, tokens: list[str], marker: str) -> None:
+    """Replace the attribute a breadcrumb path names (``ingress.0.cidr_blocks``, list indexes
+    optional) with ``marker``; a path that runs into a plain value replaces that attribute."""
+    if not isinstance(node, dict) or not tokens or tokens[0] not in node:
+        return
+    key, rest = tokens[0], tokens[1:]
+    value = node[key]
+    children = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
+    children = [c for c in children if isinstance(c, dict)]
+    if rest and rest[0].isdigit() and isinstance(value, list):
+        index = int(rest[0])
+        rest = rest[1:]
+        children = [value[index]] if index < len(value) and isinstance(value[index], dict) else []
+    if not rest or not children:
+        node[key] = [marker]
+        return
+    for child in children:
+        _mark(child, rest, marker)
 
 
 def _label_matches(label: str, attribute: str) -> bool:

@@ -21,6 +21,7 @@ same scope diff by what changed, not by every identifier.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -379,10 +380,8 @@ def _register_resource(st: Any) -> dict[str, Any] | None:
     if path is None:
         return None
     rlink: dict[str, Any] = {"href": quote(str(path).replace("\\", "/")), "media-type": "application/yaml"}
-    try:
+    with contextlib.suppress(OSError):
         rlink["hashes"] = [{"algorithm": "SHA-256", "value": hashlib.sha256(path.read_bytes()).hexdigest()}]
-    except OSError:
-        pass
     return {
         "uuid": stable_uuid("back-matter", "exemption-register", str(path)),
         "title": "Exemption register",
@@ -596,7 +595,8 @@ def _risk_log(
             {
                 "uuid": stable_uuid("risk-log", entry_id, "expired"),
                 "title": "Deviation expired",
-                "description": f"Exemption {entry_id} expired on {entry.expires_on.isoformat()}; its results are FAILED.",
+                "description": f"Exemption {entry_id} expired on {entry.expires_on.isoformat()}; "
+                "its results are FAILED again.",
                 "start": _midnight(entry.expires_on),
                 "status-change": "open",
             }

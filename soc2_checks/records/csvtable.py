@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,12 +76,12 @@ def _key(header: str) -> str:
     return " ".join(header.split()).casefold()
 
 
-def read_csv(path: str | Path, *, display: str | None = None) -> CsvTable:
+def read_csv(path: str | Path) -> CsvTable:
     """Read a CSV export with a header row. Blank lines are skipped; a row with more cells
     than the header is invalid input (a stray delimiter shifts every later column)."""
     p = Path(path)
     text = read_text(p)
-    shown = Path(display) if display else p
+    shown = p
     if not text.strip():
         raise InputError(shown, "file is empty")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -103,8 +103,7 @@ def read_csv(path: str | Path, *, display: str | None = None) -> CsvTable:
             if any(c.strip() for c in extra):
                 raise InputError(
                     shown,
-                    f"row has {len(cells)} cells but the header has {len(table.header)} columns "
-                    "(an unquoted comma?)",
+                    f"row has {len(cells)} cells but the header has {len(table.header)} columns (an unquoted comma?)",
                     line=start,
                 )
             table.rows.append(Row(tuple(cells[: len(table.header)]), (start, last), table))
@@ -136,5 +135,8 @@ class RowsDocument(Document):
         return self.table.error(message, row, column)
 
 
-def iter_rows(table: CsvTable) -> Iterator[Row]:
-    return iter(table.rows)
+def span(doc: Document, key: PathKey) -> tuple[int, int] | None:
+    """First and last line of an item of a YAML document (None for JSON, which has no lines)."""
+    key = tuple(key)
+    lines = [line for k, line in doc.lines.items() if k[: len(key)] == key]
+    return (min(lines), max(lines)) if lines else None

@@ -7,6 +7,8 @@ import json
 
 import boto3
 
+from soc2_checks.live.local_endpoint import install_local_fixes
+
 ACCOUNT = "123456789012"
 SSE_S3 = {"SSEAlgorithm": "AES256"}
 FULL_BLOCK = {
@@ -39,9 +41,9 @@ def seed_everything(regions: tuple[str, ...] = ("us-east-1",)) -> None:
     )
     s3.put_public_access_block(Bucket="data-bucket", PublicAccessBlockConfiguration=FULL_BLOCK)
     s3.create_bucket(Bucket="trail-bucket")
-    boto3.client("s3control", region_name="us-east-1").put_public_access_block(
-        AccountId=ACCOUNT, PublicAccessBlockConfiguration=FULL_BLOCK
-    )
+    s3control = boto3.client("s3control", region_name="us-east-1")
+    install_local_fixes(s3control)  # a no-op unless AWS_ENDPOINT_URL is a local emulator
+    s3control.put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=FULL_BLOCK)
     trails = boto3.client("cloudtrail", region_name=home)
     trails.create_trail(Name="main", S3BucketName="trail-bucket", IsMultiRegionTrail=True, EnableLogFileValidation=True)
     trails.start_logging(Name="main")

@@ -134,6 +134,11 @@ SERVICES = ["iam", "s3", "cloudtrail", "guardduty", "kms", "ec2", "rds", "config
 @pytest.mark.parametrize("service", SERVICES)
 def test_access_denied_for_one_service_is_an_error_naming_the_permission(aws, scan, monkeypatch, service):
     seed_everything()
+    if service in ("logs", "cloudwatch"):
+        # a proven EventBridge alert settles SOC2_AWS_19 whatever the unread metric filters say
+        events = boto3.client("events")
+        events.remove_targets(Rule="trail-changes", Ids=["1"])
+        events.delete_rule(Name="trail-changes")
     denied = {a for a in policy_actions() if a.startswith(f"{service}:")}
     if service == "ec2":
         denied.discard("ec2:DescribeRegions")  # the region list is its own test

@@ -68,6 +68,8 @@ def assemble(facts: Facts, scope: Scope) -> Inventory:
             # the region's trails are unknown: one of them might be the trail that settles the
             # account-level check, so it stands in the list as unread, never as absent
             unread.append(Trail(f"(trails of {region})", found, found, found, found))
+            ref = account_ref(scope, f"CloudTrail trails in {region}", region, "AWS::CloudTrail::Trail")
+            inv.cannot_list(ref, (Trail,), found)
             continue
         for t in found:
             trails.setdefault(t["TrailARN"], t)

@@ -44,9 +44,7 @@ def key(region: str) -> tuple:
     return (NAME, region)
 
 
-def plan(
-    scope: Scope, since: dt.datetime | None, until: dt.datetime | None, min_severity: float = HIGH
-) -> list[Task]:
+def plan(scope: Scope, since: dt.datetime | None, until: dt.datetime | None, min_severity: float = HIGH) -> list[Task]:
     return [
         Task(NAME, r, lambda api, r=r: read_region(api, r, since, until, min_severity), f"guardduty findings {r}")
         for r in scope.regions
@@ -116,4 +114,3 @@ def _time(value: str | dt.datetime) -> dt.datetime:
 
 def _epoch_ms(t: dt.datetime) -> int:
     return int((t if t.tzinfo else t.replace(tzinfo=dt.UTC)).timestamp() * 1000)
-

@@ -1,0 +1,118 @@
+"""Policy documents in every form Terraform and CloudFormation write them, judged by the rules."""
+
+from __future__ import annotations
+
+from soc2_checks.iac.parts import Part
+from soc2_checks.iac.policy_documents import cfn_document, tf_data_document, tf_document
+from soc2_checks.iac.tf_graph import TfBlock
+from soc2_checks.model import Status, Unknown
+from soc2_checks.views.iam import IdentityPolicy
+
+from .conftest import status, verdict
+
+
+def _policy(document) -> list[Part]:
+    return [Part(IdentityPolicy(name="p", document=document))]
+
+
+def test_jsonencode_dict_with_a_wildcard_fails(registry):
+    doc = tf_document({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}, "p")
+    assert status(registry, "SOC2_AWS_5", _policy(doc)) == Status.FAILED
+
+
+def test_heredoc_json_is_parsed(registry):
+    text = '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}\n'
+    doc = tf_document(text, "p")
+    assert status(registry, "SOC2_AWS_6", _policy(doc)) == Status.PASSED
+
+
+def test_resource_references_are_arns_not_wildcards(registry):
+    doc = tf_document(
+        {
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "${aws_s3_bucket.data.arn}/*"},
+                {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "aws_s3_bucket.data.arn"},
+            ]
+        },
+        "p",
+    )
+    assert status(registry, "SOC2_AWS_6", _policy(doc)) == Status.PASSED
+
+
+def test_a_variable_resource_could_be_a_wildcard(registry):
+    doc = tf_document({"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "var.arn"}]}, "p")
+    v = verdict(registry, "SOC2_AWS_6", _policy(doc))
+    assert v.status == Status.FAILED
+    assert v.message.startswith("Cannot be confirmed") and "var.arn" in v.message
+
+
+def test_a_definite_grant_fails_next_to_an_unresolved_statement(registry):
+    doc = tf_document(
+        {
+            "Statement": [
+                {"Effect": "Allow", "Action": "local.actions", "Resource": "*"},
+                {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            ]
+        },
+        "p",
+    )
+    v = verdict(registry, "SOC2_AWS_5", _policy(doc))
+    assert v.status == Status.FAILED and "statement 2" in v.message
+
+
+def test_unresolvable_policy_text_is_unknown():
+    assert isinstance(tf_document("file(\"policy.json\")", "p"), Unknown)
+    assert isinstance(tf_document('{"Statement": ${jsonencode(var.statements)}}', "p"), Unknown)
+    assert isinstance(tf_document("data.aws_iam_policy_document.x.json", "p"), Unknown)  # no graph to follow
+
+
+def test_policy_document_data_source_becomes_json(registry):
+    block = TfBlock(
+        address="aws_iam_policy_document.ops",
+        type="aws_iam_policy_document",
+        kind="data",
+        conf={
+            "statement": [
+                {"sid": ["Read"], "actions": [["ec2:Describe*"]], "resources": [["*"]]},
+                {"effect": ["Deny"], "actions": [["*"]], "resources": [["*"]]},
+                {"not_actions": [["iam:*"]], "resources": [["*"]]},
+            ]
+        },
+    )
+    doc = tf_data_document(block, None)
+    assert doc["Statement"][0] == {"Sid": "Read", "Effect": "Allow", "Action": ["ec2:Describe*"], "Resource": ["*"]}
+    assert doc["Statement"][1]["Effect"] == "Deny"
+    v = verdict(registry, "SOC2_AWS_5", _policy(doc))
+    assert v.status == Status.FAILED and "NotAction" in v.message
+
+
+def test_cloudformation_document_with_intrinsics(registry):
+    doc = cfn_document(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:PutObject", "Resource": {"Fn::Sub": "${Bucket.Arn}/*"}},
+                {"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "Topic"}},
+                {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*", "__startline__": 3},
+            ],
+        },
+        "Policy",
+        parameters=frozenset({"Env"}),
+    )
+    assert "__startline__" not in doc["Statement"][2]
+    assert status(registry, "SOC2_AWS_6", _policy(doc)) == Status.PASSED
+
+
+def test_cloudformation_parameter_without_default_is_unknown(registry):
+    doc = cfn_document(
+        {"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": {"Ref": "TargetArn"}}]},
+        "Policy",
+        parameters=frozenset({"TargetArn"}),
+    )
+    v = verdict(registry, "SOC2_AWS_6", _policy(doc))
+    assert v.status == Status.FAILED and v.message.startswith("Cannot be confirmed")
+
+
+def test_cloudformation_policy_as_json_string(registry):
+    doc = cfn_document('{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}', "P", frozenset())
+    assert status(registry, "SOC2_AWS_5", _policy(doc)) == Status.FAILED
