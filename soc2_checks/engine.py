@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .model import MissingData, Result, Status, Subject, UnresolvedValue, Verdict
+from .model import MissingData, Result, Source, Status, Subject, UnresolvedValue, Verdict
 from .registry import CheckDef, Registry, RuleContext
 
 
@@ -43,15 +43,16 @@ def evaluate(
     ctx: RuleContext,
     criteria_for: Callable[[str], list[str]],
     selected: Callable[[CheckDef], bool] = lambda c: True,
+    source: Source | None = None,
 ) -> list[Result]:
-    """Evaluate every selected check that accepts each subject's view."""
+    """Evaluate every selected check that accepts each subject's view (from ``source``)."""
     by_type: dict[type, list[CheckDef]] = {}
     results: list[Result] = []
     for subject in subjects:
         vtype = type(subject.view)
         checks = by_type.get(vtype)
         if checks is None:
-            checks = by_type[vtype] = [c for c in registry.for_view(subject.view) if selected(c)]
+            checks = by_type[vtype] = [c for c in registry.for_view(subject.view, source) if selected(c)]
         for check in checks:
             verdict = run_check(check, subject.view, ctx)
             if verdict is not None:

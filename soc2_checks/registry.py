@@ -49,9 +49,18 @@ class CheckDef:
     description: str = ""
     plugin: str = ""
     """Name of the plugin that registered the check, filled in by the registry."""
+    view_sources: tuple[tuple[type, frozenset[Source]], ...] = ()
+    """View types judged only for some sources: e.g. SOC2_AWS_8 judges each trail in IaC but
+    gives one account-level result live, where per-region shadow trails are expected."""
 
-    def applies_to(self, view: object) -> bool:
-        return isinstance(view, self.views)
+    def applies_to(self, view: object, source: Source | None = None) -> bool:
+        if not isinstance(view, self.views):
+            return False
+        if source is not None:
+            for vtype, sources in self.view_sources:
+                if isinstance(view, vtype) and source not in sources:
+                    return False
+        return True
 
     def __call__(self, view: Any, ctx: RuleContext) -> Verdict | None:
         return self.rule(view, ctx)
@@ -66,6 +75,7 @@ def check(
     views: type | tuple[type, ...],
     remediation: str,
     baseline: bool = False,
+    view_sources: dict[type, Iterable[str | Source]] | None = None,
 ) -> Callable[[Rule], CheckDef]:
     """Decorate a rule function to make it a check: metadata beside the decision."""
 
@@ -80,6 +90,9 @@ def check(
             rule=fn,
             baseline=baseline,
             description=(fn.__doc__ or "").strip(),
+            view_sources=tuple(
+                (vtype, frozenset(Source(s) for s in srcs)) for vtype, srcs in (view_sources or {}).items()
+            ),
         )
 
     return wrap
@@ -129,8 +142,8 @@ class Registry:
     def ids(self) -> list[str]:
         return [c.id for c in self]
 
-    def for_view(self, view: object) -> list[CheckDef]:
-        return [c for c in self if c.applies_to(view)]
+    def for_view(self, view: object, source: Source | None = None) -> list[CheckDef]:
+        return [c for c in self if c.applies_to(view, source)]
 
 
 def _sort_key(c: CheckDef) -> tuple[str, int]:

@@ -75,7 +75,9 @@ def scan_account(
     _out_of_scope_regions(inventory, scope, collectors)
 
     selected = {c.id for c in checks}
-    results = evaluate(inventory.subjects, registry, ctx, criteria_for, selected=lambda c: c.id in selected)
+    results = evaluate(
+        inventory.subjects, registry, ctx, criteria_for, selected=lambda c: c.id in selected, source=Source.LIVE
+    )
     for u in inventory.unscanned:
         wanted = [c for c in checks if set(c.views) & set(u.views)]
         results += error_results(wanted, Subject(u.resource, None), u.message, criteria_for)

@@ -70,8 +70,11 @@ def needs_live(records: LoadedRecords, folder: str = "DIR") -> list[Gap]:
 
 
 def _file_ref(records: LoadedRecords, kind: str, name: str, type_: str | None = None) -> ResourceRef:
-    file = records.file_of(kind)
-    return ResourceRef(id=f"records/{file or kind.replace('_', '-')}", type=type_, name=name, file=file)
+    """A result about a whole records file (or about its absence)."""
+    files = records.files.get(kind) or []
+    first = files[0] if files else None
+    shown = f"{name} ({', '.join(files)})" if len(files) > 1 else name
+    return ResourceRef(id=f"records/{first or kind.replace('_', '-')}", type=type_, name=shown, file=first)
 
 
 def _incidents(inv: RecordsInventory, records: LoadedRecords) -> None:

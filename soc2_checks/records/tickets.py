@@ -45,6 +45,7 @@ CUSTOM_FIELDS: dict[str, tuple[str, ...]] = {
 ``Custom field (<name>)`` and its JSON ``customfield_NNNNN`` (named in ``names``)."""
 
 FINDING_ARN = re.compile(r"arn:aws[\w-]*:guardduty:[\w-]*:\d{12}:detector/[0-9a-f]+/finding/([0-9a-f]+)", re.I)
+ARN = re.compile(r"arn:\S+")
 FINDING_ID = re.compile(r"(?<![0-9a-z])[0-9a-f]{32}(?![0-9a-z])", re.I)
 """GuardDuty finding IDs are 32 hexadecimal characters."""
 
@@ -245,7 +246,8 @@ def _ticket(doc: Document, where: tuple, item: dict[str, Any]) -> Ticket:
     found = sections(texts)
     ids = [_finding_id(i) for i in item.get("finding_ids", [])]
     for text in [item.get("summary") or "", *texts]:
-        ids += [m.group(1) for m in FINDING_ARN.finditer(text)] + FINDING_ID.findall(text)
+        ids += [m.group(1) for m in FINDING_ARN.finditer(text)]
+        ids += FINDING_ID.findall(ARN.sub(" ", text))  # a detector ID inside an ARN is not a finding
     return Ticket(
         key=item["key"],
         finding_ids=tuple(dict.fromkeys(i.lower() for i in ids)),

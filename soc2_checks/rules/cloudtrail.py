@@ -28,6 +28,7 @@ def _shortfalls(t: Trail) -> list[str]:
     severity="HIGH",
     sources=("terraform", "cloudformation", "live"),
     views=(Trail, AccountTrails),
+    view_sources={Trail: ("terraform", "cloudformation")},
     baseline=True,
     remediation="Use a multi-region trail that is logging and includes global service events "
     "(is_multi_region_trail = true, include_global_service_events = true; IsMultiRegionTrail in CloudFormation); "

@@ -65,19 +65,30 @@ def test_canned_acl_names_are_translated(registry):
 
 def test_all_traffic_ingress_resource_is_caught(registry):
     """Checkov's own checks miss the all-traffic (-1) rule in CloudFormation."""
-    p = parts("AWS::EC2::SecurityGroupIngress", {"GroupId": {"Fn::GetAtt": ["Sg", "GroupId"]}, "IpProtocol": -1, "CidrIp": "0.0.0.0/0"})
+    p = parts(
+        "AWS::EC2::SecurityGroupIngress",
+        {"GroupId": {"Fn::GetAtt": ["Sg", "GroupId"]}, "IpProtocol": -1, "CidrIp": "0.0.0.0/0"},
+    )
     assert status(registry, "SOC2_AWS_15", p) == Status.FAILED
 
 
 def test_icmp_all_is_not_all_ports(registry):
-    p = parts("AWS::EC2::SecurityGroup", {"SecurityGroupIngress": [{"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "CidrIp": "0.0.0.0/0"}]})
+    p = parts(
+        "AWS::EC2::SecurityGroup",
+        {"SecurityGroupIngress": [{"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "CidrIp": "0.0.0.0/0"}]},
+    )
     assert status(registry, "SOC2_AWS_15", p) == Status.PASSED
 
 
 def test_instance_block_devices(registry):
     p = parts(
         "AWS::EC2::Instance",
-        {"BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True}}, {"DeviceName": "/dev/sdb", "VirtualName": "ephemeral0"}]},
+        {
+            "BlockDeviceMappings": [
+                {"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True}},
+                {"DeviceName": "/dev/sdb", "VirtualName": "ephemeral0"},
+            ]
+        },
     )
     assert status(registry, "SOC2_AWS_16", p) == Status.PASSED
     assert status(registry, "SOC2_AWS_16", parts("AWS::EC2::Instance", {"ImageId": "ami-1"})) == Status.FAILED

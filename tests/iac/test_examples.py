@@ -44,9 +44,7 @@ def cfn_good(registry):
 def _iac_checks(registry, source: Source) -> set[str]:
     """Every check that can produce a result from this framework (per resource or baseline)."""
     module = terraform if source == Source.TERRAFORM else cloudformation
-    return {
-        c.id for c in registry if source in c.sources and (module.resource_types_for(c.views) or c.baseline)
-    }
+    return {c.id for c in registry if source in c.sources and (module.resource_types_for(c.views) or c.baseline)}
 
 
 def test_terraform_bad_findings(tf_bad):

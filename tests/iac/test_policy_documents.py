@@ -16,7 +16,9 @@ def _policy(document) -> list[Part]:
 
 
 def test_jsonencode_dict_with_a_wildcard_fails(registry):
-    doc = tf_document({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}, "p")
+    doc = tf_document(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}, "p"
+    )
     assert status(registry, "SOC2_AWS_5", _policy(doc)) == Status.FAILED
 
 
@@ -61,7 +63,7 @@ def test_a_definite_grant_fails_next_to_an_unresolved_statement(registry):
 
 
 def test_unresolvable_policy_text_is_unknown():
-    assert isinstance(tf_document("file(\"policy.json\")", "p"), Unknown)
+    assert isinstance(tf_document('file("policy.json")', "p"), Unknown)
     assert isinstance(tf_document('{"Statement": ${jsonencode(var.statements)}}', "p"), Unknown)
     assert isinstance(tf_document("data.aws_iam_policy_document.x.json", "p"), Unknown)  # no graph to follow
 

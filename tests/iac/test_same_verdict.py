@@ -25,7 +25,9 @@ def cfn(rtype: str, properties: dict):
 LINK = {"bucket": ["aws_s3_bucket.x.id"]}
 SSE_TF = {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": ["AES256"]}]}]}
 SSE_CFN = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
-BLOCK_TF = {k: [True] for k in ("block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets")}
+BLOCK_TF = {
+    k: [True] for k in ("block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets")
+}
 BLOCK_CFN = {k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")}
 ADMIN = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 WRITE_ALL = {"Statement": [{"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"}]}
@@ -40,7 +42,11 @@ SITUATIONS = [
     ),
     pytest.param(
         "SOC2_AWS_11",
-        tf("aws_s3_bucket", {"bucket": ["b"]}, ("aws_s3_bucket_server_side_encryption_configuration", {**LINK, **SSE_TF})),
+        tf(
+            "aws_s3_bucket",
+            {"bucket": ["b"]},
+            ("aws_s3_bucket_server_side_encryption_configuration", {**LINK, **SSE_TF}),
+        ),
         cfn("AWS::S3::Bucket", {"BucketName": "b", "BucketEncryption": SSE_CFN}),
         "PASSED",
         id="bucket-encrypted",
@@ -61,19 +67,34 @@ SITUATIONS = [
     ),
     pytest.param(
         "SOC2_AWS_15",
-        tf("aws_security_group", {"ingress": [{"protocol": ["-1"], "from_port": [0], "to_port": [0], "cidr_blocks": [["0.0.0.0/0"]]}]}),
+        tf(
+            "aws_security_group",
+            {"ingress": [{"protocol": ["-1"], "from_port": [0], "to_port": [0], "cidr_blocks": [["0.0.0.0/0"]]}]},
+        ),
         cfn("AWS::EC2::SecurityGroup", {"SecurityGroupIngress": [{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}]}),
         "FAILED",
         id="sg-all-traffic",
     ),
     pytest.param(
         "SOC2_AWS_15",
-        tf("aws_security_group", {"ingress": [{"protocol": ["tcp"], "from_port": [22], "to_port": [22], "cidr_blocks": [["10.0.0.0/8"]]}]}),
-        cfn("AWS::EC2::SecurityGroup", {"SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/8"}]}),
+        tf(
+            "aws_security_group",
+            {"ingress": [{"protocol": ["tcp"], "from_port": [22], "to_port": [22], "cidr_blocks": [["10.0.0.0/8"]]}]},
+        ),
+        cfn(
+            "AWS::EC2::SecurityGroup",
+            {"SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/8"}]},
+        ),
         "PASSED",
         id="sg-private-ssh",
     ),
-    pytest.param("SOC2_AWS_16", tf("aws_ebs_volume", {"size": [10]}), cfn("AWS::EC2::Volume", {"Size": 10}), "FAILED", id="volume"),
+    pytest.param(
+        "SOC2_AWS_16",
+        tf("aws_ebs_volume", {"size": [10]}),
+        cfn("AWS::EC2::Volume", {"Size": 10}),
+        "FAILED",
+        id="volume",
+    ),
     pytest.param(
         "SOC2_AWS_17",
         tf("aws_db_instance", {"storage_encrypted": [True]}),
@@ -89,7 +110,13 @@ SITUATIONS = [
         "PASSED",
         id="trail",
     ),
-    pytest.param("SOC2_AWS_10", tf("aws_guardduty_detector", {"enable": [False]}), cfn("AWS::GuardDuty::Detector", {"Enable": False}), "FAILED", id="detector"),
+    pytest.param(
+        "SOC2_AWS_10",
+        tf("aws_guardduty_detector", {"enable": [False]}),
+        cfn("AWS::GuardDuty::Detector", {"Enable": False}),
+        "FAILED",
+        id="detector",
+    ),
     pytest.param(
         "SOC2_AWS_5",
         tf("aws_iam_policy", {"policy": [ADMIN]}),
@@ -106,7 +133,11 @@ SITUATIONS = [
     ),
     pytest.param(
         "SOC2_AWS_7",
-        tf("aws_iam_user", {"name": ["u"]}, ("aws_iam_user_policy", {"user": ["aws_iam_user.x.name"], "name": ["p"], "policy": [WRITE_ALL]})),
+        tf(
+            "aws_iam_user",
+            {"name": ["u"]},
+            ("aws_iam_user_policy", {"user": ["aws_iam_user.x.name"], "name": ["p"], "policy": [WRITE_ALL]}),
+        ),
         cfn("AWS::IAM::User", {"UserName": "u", "Policies": [{"PolicyName": "p", "PolicyDocument": WRITE_ALL}]}),
         "FAILED",
         id="user-inline-policy",

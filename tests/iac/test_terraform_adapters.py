@@ -98,7 +98,13 @@ def test_without_the_graph_links_cannot_be_confirmed(registry):
 def test_security_group_rule_resources(registry):
     rdp = block(
         "aws_security_group_rule.rdp",
-        {"type": ["ingress"], "from_port": [3000], "to_port": [4000], "protocol": ["tcp"], "ipv6_cidr_blocks": [["::/0"]]},
+        {
+            "type": ["ingress"],
+            "from_port": [3000],
+            "to_port": [4000],
+            "protocol": ["tcp"],
+            "ipv6_cidr_blocks": [["::/0"]],
+        },
     )
     egress = block(
         "aws_security_group_rule.out",
@@ -194,7 +200,10 @@ def test_user_is_judged_with_its_bindings(registry):
 def test_administrator_access_attachments(registry):
     attach = block(
         "aws_iam_role_policy_attachment.admin",
-        {"role": ["ops"], "policy_arn": ["arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"]},
+        {
+            "role": ["ops"],
+            "policy_arn": ["arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"],
+        },
     )
     assert status(registry, "SOC2_AWS_5", parts(attach)) == Status.FAILED
     custom = block("aws_iam_role_policy_attachment.c", {"role": ["ops"], "policy_arn": ["aws_iam_policy.ops.arn"]})
@@ -209,7 +218,10 @@ def test_role_inline_policies_are_each_judged(registry):
         {
             "name": ["app"],
             "inline_policy": [
-                {"name": ["read"], "policy": [{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}]},
+                {
+                    "name": ["read"],
+                    "policy": [{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}],
+                },
                 {"name": ["admin"], "policy": [{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]},
             ],
         },

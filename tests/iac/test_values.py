@@ -20,7 +20,7 @@ from soc2_checks.model import Unknown
         "module.store.bucket_id",
         "data.aws_iam_policy_document.admin.json",
         "each.value.port",
-        "lookup(var.m, \"x\")",
+        'lookup(var.m, "x")',
         "acme-${var.env}",
         "var.enabled ? true : false",
     ],
@@ -29,7 +29,9 @@ def test_expression_text_is_recognised(text):
     assert is_expression(text)
 
 
-@pytest.mark.parametrize("text", ["aws:kms", "AES256", "0.0.0.0/0", "acme.example.com", "arn:aws:s3:::acme", "-1", "s3:*"])
+@pytest.mark.parametrize(
+    "text", ["aws:kms", "AES256", "0.0.0.0/0", "acme.example.com", "arn:aws:s3:::acme", "-1", "s3:*"]
+)
 def test_plain_values_are_not_expressions(text):
     assert not is_expression(text)
 
@@ -104,7 +106,10 @@ def test_intrinsics_are_unknown_as_decisions():
         ({"Fn::GetAtt": ["Bucket", "Arn"]}, "${Bucket.Arn}"),
         ({"Fn::GetAtt": "Bucket.Arn"}, "${Bucket.Arn}"),
         ({"Fn::Sub": "${Bucket.Arn}/*"}, "${Bucket.Arn}/*"),
-        ({"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess"}, "arn:aws:iam::aws:policy/AdministratorAccess"),
+        (
+            {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess"},
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+        ),
         ({"Ref": "Topic"}, "${Topic}"),
         ({"Ref": "AWS::AccountId"}, "${AWS::AccountId}"),
         ({"Fn::Join": ["", [{"Fn::GetAtt": ["B", "Arn"]}, "/*"]]}, "${B.Arn}/*"),
