@@ -68,10 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..engine import error_results, evaluate
-    from ..model import Source, Subject
-    from ..records import adapters
-    from ..records.load import load_records
+    from ..records import scan
     from ..registry import RuleContext
     from ..report import ScanReport
 
@@ -80,38 +77,33 @@ def run(args: argparse.Namespace) -> int:
     if args.period_start and args.period_start > period_end:
         raise UsageError(f"--period-start {args.period_start} is after the period end {period_end}")
     st = setup(args)
-    records = load_records(
+    records = load(args)
+    ctx = RuleContext(as_of=st.as_of, period_start=args.period_start, period_end=period_end)
+    done = scan.run(records, st.registry, ctx, st.mapping.criteria_for, live=False, folder=str(args.records))
+    report = ScanReport(
+        kind="records",
+        started_at=started,
+        finished_at=dt.datetime.now(dt.UTC),
+        targets=[str(args.records)],
+        results=done.results,
+        period_start=done.ctx.period_start,
+        period_end=period_end,
+        warnings=done.warnings,
+    )
+    return finish(report, st, args)
+
+
+def load(args: argparse.Namespace):
+    """The records the options name (None when none do), validated: invalid records stop the
+    command (exit 2) before anything is read or judged."""
+    from ..records.load import load_records
+
+    if not (args.records or args.hr_terminations or args.hr_employees or args.tickets):
+        return None
+    return load_records(
         args.records,
         hr_terminations=args.hr_terminations,
         hr_employees=args.hr_employees,
         hr_columns=args.hr_columns,
         tickets=args.tickets,
     )
-    warnings = []
-    period_start = args.period_start
-    if period_start is None:
-        period_start = adapters.default_period_start(period_end)
-        warnings.append(
-            f"No --period-start: the records were judged over the twelve months {period_start} to {period_end}."
-        )
-    ctx = RuleContext(as_of=st.as_of, period_start=period_start, period_end=period_end)
-    inv = adapters.subjects(records, period_start, period_end)
-    checks = [c for c in st.registry if Source.RECORDS in c.sources]
-    ids = {c.id for c in checks}
-    criteria_for = st.mapping.criteria_for
-    results = evaluate(inv.subjects, st.registry, ctx, criteria_for, selected=lambda c: c.id in ids)
-    gaps = inv.gaps + adapters.needs_live(records, args.records)
-    for gap in gaps:
-        wanted = [c for c in checks if set(c.views) & set(gap.views)]
-        results += error_results(wanted, Subject(gap.resource, None), gap.message, criteria_for)
-    report = ScanReport(
-        kind="records",
-        started_at=started,
-        finished_at=dt.datetime.now(dt.UTC),
-        targets=[str(args.records)],
-        results=results,
-        period_start=period_start,
-        period_end=period_end,
-        warnings=warnings + inv.warnings,
-    )
-    return finish(report, st, args)

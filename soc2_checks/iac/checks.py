@@ -93,6 +93,9 @@ def register_installed() -> None:
     """What the external checks folder runs: the built-in checks and every installed plugin's.
     A plugin that fails to load must not silently take the built-in checks with it, so the
     failure is logged and the built-in checks are registered alone."""
+    global _installed
+    if _installed:
+        return  # Checkov runs this folder's module once per runner and folder
     from ..plugins import load
     from ..registry import RegistryError
 
@@ -102,6 +105,10 @@ def register_installed() -> None:
         log.error("soc2-checks: %s; running the built-in SOC 2 checks only", exc)
         registry = load(load_entry_points=False).registry
     register(registry)
+    _installed = True
+
+
+_installed = False
 
 
 def _verdict_dict(verdict: Verdict) -> dict[str, Any]:

@@ -70,8 +70,10 @@ def tf_data_document(block: TfBlock, index: TfIndex | None, depth: int = 0) -> A
     policies asks "does any statement grant ...", so keeping more statements never hides one."""
     from checkov.terraform.parser_functions import handle_dynamic_values
 
-    conf = copy.deepcopy(block.conf)
-    handle_dynamic_values(conf)
+    conf = block.conf
+    if "dynamic" in conf:
+        conf = copy.deepcopy(conf)
+        handle_dynamic_values(conf)
     where = f"data.{block.address}"
     statements: list[Any] = []
     blocks = conf.get("statement") or []

@@ -38,7 +38,6 @@ from .values import (
     tf_int,
     tf_list,
     tf_str,
-    to_bool,
     to_str,
 )
 
@@ -564,7 +563,7 @@ def _policy_arn(value: Any, attribute: str, cx: TfContext) -> Any:
         return value
     ref = strip_interpolation(value)
     if ref.startswith("aws_iam_policy."):
-        return ref  # a policy this configuration creates: customer-managed
+        return ref.removesuffix(".arn")  # a policy this configuration creates: customer-managed
     if ref.startswith("data.aws_iam_policy."):
         for data in cx.follow(attribute):
             if data.kind == "data" and data.type == "aws_iam_policy":
@@ -749,6 +748,3 @@ def metric_filter_view(conf: dict[str, Any], cx: TfContext) -> MetricFilterAlarm
     elif cx.index is None:
         has_alarm = Unknown(f"alarms on {cx.address}: {NO_GRAPH}")
     return MetricFilterAlarm(name=display(raw(conf, "name"), cx.address), filter_pattern=pattern, has_alarm=has_alarm)
-
-
-__all__ = ["ADAPTERS", "TfContext", "resource_types_for", "views_of", "to_bool"]

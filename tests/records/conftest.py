@@ -66,7 +66,9 @@ def records_repo(tmp_path) -> Path:
     commit(repo, policies, "Adopt the security policies", "2025-05-20T10:00:00+00:00")
     with (repo / "policies/access-control-policy.md").open("a") as fh:
         fh.write("\nAccess reviews are recorded in access-reviews.yaml.\n")
-    commit(repo, ["policies/access-control-policy.md"], "Access policy: where reviews live", "2025-10-03T14:30:00+00:00")
+    commit(
+        repo, ["policies/access-control-policy.md"], "Access policy: where reviews live", "2025-10-03T14:30:00+00:00"
+    )
     with (repo / "policies/incident-response-plan.md").open("a") as fh:
         fh.write("\nThe on-call rota is in PagerDuty.\n")
     commit(repo, ["policies/incident-response-plan.md"], "IR plan: on-call rota", "2026-01-12T08:15:00+00:00")

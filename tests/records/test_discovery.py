@@ -54,7 +54,9 @@ def test_an_empty_folder_leaves_every_kind_missing_with_what_was_looked_for(tmp_
 def test_files_named_on_the_command_line_win(tmp_path):
     shutil.copytree(RECORDS, tmp_path / "r")
     other = tmp_path / "leavers-march.csv"
-    other.write_text("Worker,Email - Primary Work,Last Day of Work\nAna Lima,ana@example.com,03/13/2026\n")
+    other.write_text(
+        "Employee ID,Worker,Email - Primary Work,Last Day of Work\nE7,Ana Lima,ana@example.com,03/13/2026\n"
+    )
     tickets = tmp_path / "sec.csv"
     tickets.write_text("Issue key,Summary\nSEC-1,one\n")
     records = load_records(tmp_path / "r", hr_terminations=other, tickets=[tickets])
@@ -72,7 +74,9 @@ def test_two_candidates_for_one_list_are_ambiguous(tmp_path):
 
 def test_vendors_split_over_two_files_are_merged_but_not_duplicated(tmp_path):
     (tmp_path / "vendors.csv").write_text("Vendor,Customer Data Access,Health Data\nDatadog,yes,no\n")
-    (tmp_path / "vendors.yaml").write_text("vendors:\n  - {name: Slack, customer_data_access: true, health_data: false}\n")
+    (tmp_path / "vendors.yaml").write_text(
+        "vendors:\n  - {name: Slack, customer_data_access: true, health_data: false}\n"
+    )
     assert [v.vendor.name for v in load_records(tmp_path).vendors] == ["Datadog", "Slack"]
     (tmp_path / "vendors.yaml").write_text("vendors:\n  - {name: datadog, customer_data_access: false}\n")
     with pytest.raises(InputError, match="vendor datadog is also in"):

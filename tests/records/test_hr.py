@@ -42,7 +42,7 @@ def test_usual_column_names_need_no_mapping(tmp_path):
         tmp_path,
         "t.csv",
         "First Name,Last Name,Work Email,Termination Date,AWS Username\n"
-        "José,Álvarez,jose.alvarez@example.com,2026-02-27,\"jalvarez, jose-admin\"\n",
+        'José,Álvarez,jose.alvarez@example.com,2026-02-27,"jalvarez, jose-admin"\n',
     )
     (p,) = load_leavers(path)
     assert (p.name, p.email, p.last_day, p.aws_identities) == (
@@ -57,7 +57,7 @@ def test_mapping_names_columns_of_another_hr_system(tmp_path):
     mapping = write(
         tmp_path,
         "m.yaml",
-        'columns:\n  name: Mitarbeiter\n  email: [E-Mail (geschäftlich), E-Mail]\n  last_day: Austrittsdatum\n'
+        "columns:\n  name: Mitarbeiter\n  email: [E-Mail (geschäftlich), E-Mail]\n  last_day: Austrittsdatum\n"
         'date_format: "%d.%m.%Y"\n',
     )
     path = write(tmp_path, "t.csv", "Mitarbeiter,E-Mail,Austrittsdatum\nJana Novak,jana@example.com,28.02.2026\n")
@@ -76,7 +76,9 @@ def test_a_rehire_who_left_again_is_judged_on_the_latest_last_day(tmp_path):
 
 
 def test_yaml_form_of_the_list(tmp_path):
-    path = write(tmp_path, "t.yaml", "leavers:\n  - name: Ana Lima\n    email: ana@example.com\n    last_day: 2026-01-30\n")
+    path = write(
+        tmp_path, "t.yaml", "leavers:\n  - name: Ana Lima\n    email: ana@example.com\n    last_day: 2026-01-30\n"
+    )
     (p,) = load_leavers(path)
     assert (p.name, p.last_day, p.lines) == ("Ana Lima", dt.date(2026, 1, 30), (2, 2))
 

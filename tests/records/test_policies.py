@@ -44,7 +44,10 @@ def test_history_per_document(tmp_path):
     a = docs["policies/a.md"]
     assert (a.tracked, a.commits_in_period) == (True, 2)
     assert a.last_change.date() == dt.date(2026, 2, 1)
-    assert [h.split(" ", 2)[2] for h in a.history] == ["Marco Bianchi: a: third version", "Marco Bianchi: a: second version"]
+    assert [h.split(" ", 2)[2] for h in a.history] == [
+        "Marco Bianchi: a: third version",
+        "Marco Bianchi: a: second version",
+    ]
     b = docs["policies/b.md"]
     assert (b.tracked, b.commits_in_period, b.last_change.date()) == (True, 0, dt.date(2025, 1, 10))
     assert b.history[-1] == "the working copy has changes that are not committed"

@@ -158,8 +158,16 @@ exemptions:
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("vendors.csv", "Vendor,Customer Data Access,Health Data\nDatadog,maybe,no\n", "vendors.csv:2: column 'Customer Data Access': 'maybe' is not yes or no"),
-        ("access-reviews.yaml", "reviews:\n  - id: AR-1\n    date: 2026-13-01\n", "access-reviews.yaml:3: reviews[0].date: '2026-13-01' is not a valid date"),
+        (
+            "vendors.csv",
+            "Vendor,Customer Data Access,Health Data\nDatadog,maybe,no\n",
+            "vendors.csv:2: column 'Customer Data Access': 'maybe' is not yes or no",
+        ),
+        (
+            "access-reviews.yaml",
+            "reviews:\n  - id: AR-1\n    date: 2026-13-01\n",
+            "access-reviews.yaml:3: reviews[0].date: '2026-13-01' is not a valid date",
+        ),
     ],
 )
 def test_invalid_records_exit_2_with_one_line_naming_file_and_place(run_cli, tmp_path, name, content, expected):
@@ -172,7 +180,9 @@ def test_invalid_records_exit_2_with_one_line_naming_file_and_place(run_cli, tmp
 
 
 def test_period_start_after_end_is_bad_usage(run_cli):
-    code, _, err = run_cli("records", "--records", RECORDS, "--period-start", "2026-04-01", "--period-end", "2026-03-31")
+    code, _, err = run_cli(
+        "records", "--records", RECORDS, "--period-start", "2026-04-01", "--period-end", "2026-03-31"
+    )
     assert code == 2 and "--period-start 2026-04-01 is after the period end 2026-03-31" in err
 
 

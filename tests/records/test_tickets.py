@@ -65,7 +65,7 @@ def test_comments_and_repeated_columns(tmp_path):
         tmp_path,
         "t.csv",
         "Issue key,Summary,Assignee,Created,Labels,Labels,Comment,Comment\n"
-        f'SEC-9,GuardDuty finding {A.upper()},Ana Lima,2026-03-02 10:15,guardduty,soc2,'
+        f"SEC-9,GuardDuty finding {A.upper()},Ana Lima,2026-03-02 10:15,guardduty,soc2,"
         '"02/Mar/26 11:00 AM;712020:abc;Findings: port scan from a known scanner, no exposure",'
         '"02/Mar/26 12:00 PM;712020:abc;*Action taken:* blocked the range in the WAF"\n',
     )
@@ -104,14 +104,22 @@ def test_one_ticket_in_two_exports_is_invalid(tmp_path):
     ("name", "text", "expected"),
     [
         ("t.csv", "Summary,Status\na,Done\n", "t.csv:1: no ticket key column (looked for 'Issue key'"),
-        ("t.csv", "Issue key,Created\nSEC-1,yesterday\n", "t.csv:2: column 'Created': 'yesterday' is not a date and time"),
+        (
+            "t.csv",
+            "Issue key,Created\nSEC-1,yesterday\n",
+            "t.csv:2: column 'Created': 'yesterday' is not a date and time",
+        ),
         ("t.csv", "Issue key,Summary\nSEC-1,a\nSEC-1,b\n", "t.csv:3: column 'Issue key': ticket SEC-1 is listed twice"),
         ("t.csv", "Issue key,Summary\n,a\n", "t.csv:2: column 'Issue key' is empty"),
         ("t.json", '{"issues": [{"key": "SEC-1"}]}', "t.json: issues[0]: 'fields' is a required property"),
         ("t.json", '{"issues": [{"key": "SEC-1", "fields": {"created": "soon"}}]}', "t.json: issues[0].fields.created"),
         ("t.json", '{"issues": [', "t.json:1: JSON syntax error"),
         ("t.yaml", "tickets:\n  - summary: no key\n", "t.yaml:2: tickets[0]: 'key' is a required property"),
-        ("t.yaml", "tickets:\n  - key: A-1\n    owner: x\n", "t.yaml:2: tickets[0]: unknown field(s) ('owner' was unexpected)"),
+        (
+            "t.yaml",
+            "tickets:\n  - key: A-1\n    owner: x\n",
+            "t.yaml:2: tickets[0]: unknown field(s) ('owner' was unexpected)",
+        ),
     ],
 )
 def test_bad_ticket_exports(tmp_path, name, text, expected):
