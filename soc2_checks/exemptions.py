@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
-from collections.abc import Container, Iterator
+from collections.abc import Collection, Container, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -281,9 +281,13 @@ def cited_entries(text: str) -> list[str]:
 
 
 def apply_register(
-    results: list[Result], register: Register | None, as_of: dt.date
+    results: list[Result], register: Register | None, as_of: dt.date, in_scope: Collection[str] | None = None
 ) -> tuple[list[Result], ExemptionOutcome]:
     """Judge every FAILED result against the register and its inline suppression.
+
+    ``in_scope`` names the checks this kind of scan can run; an entry none of whose checks
+    is in scope (a live-only check in a pull-request scan) is not called unused, because this
+    scan could never have matched it.
 
     Returns new results in the same order (inputs are not modified) and what the register
     did. Verification uses the statuses as they came in, so the order of results never
@@ -308,7 +312,8 @@ def apply_register(
         out.append(r)
     for e in entries:
         statuses = matched[e.id]
-        if not statuses & {Status.FAILED, Status.EXEMPTED, Status.ERROR}:
+        out_of_scope = in_scope is not None and not set(e.checks) & set(in_scope)
+        if not out_of_scope and not statuses & {Status.FAILED, Status.EXEMPTED, Status.ERROR}:
             if statuses:
                 reason = "only PASSED results matched: the primary control now passes, so the exemption can be retired"
             else:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError, UsageError
 from ..mapping import Mapping, load_mapping
+from ..model import Source
 from ..plugins import Loaded, load
 from ..report import ScanReport
 
@@ -102,7 +103,9 @@ def finish(report: ScanReport, st: Setup, args: argparse.Namespace) -> int:
     from ..exemptions import apply_register
     from ..outputs import render
 
-    report.results, report.exemptions = apply_register(report.results, st.register, st.as_of)
+    report.results, report.exemptions = apply_register(
+        report.results, st.register, st.as_of, checks_in_scope(report, st)
+    )
     formats = args.output or ["cli"]
     color = False if args.output_file else None  # never colour codes in a file
     rendered = [(fmt, render(fmt, report, st, color=color)) for fmt in formats]
@@ -114,6 +117,19 @@ def finish(report: ScanReport, st: Setup, args: argparse.Namespace) -> int:
         sys.stdout.flush()
     code = report.exit_code()
     return 0 if args.soft_fail and code in (1, 3) else code
+
+
+SCAN_SOURCES = {
+    "iac": {Source.TERRAFORM, Source.CLOUDFORMATION},
+    "live": {Source.LIVE},
+    "records": {Source.RECORDS},
+}
+
+
+def checks_in_scope(report: ScanReport, st: Setup) -> set[str]:
+    """Checks this kind of scan can run, plus any that produced a result."""
+    sources = SCAN_SOURCES.get(report.kind, set())
+    return {c.id for c in st.registry if c.sources & sources} | {r.check_id for r in report.results}
 
 
 EXTENSIONS = {

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     if args.period_start and args.period_start > period_end:
         raise UsageError(f"--period-start {args.period_start} is after the period end {period_end}")
     st = setup(args)
-    records = load(args)
+    records = records_from_args(args)
     ctx = RuleContext(as_of=st.as_of, period_start=args.period_start, period_end=period_end)
     done = scan.run(records, st.registry, ctx, st.mapping.criteria_for, live=False, folder=str(args.records))
     report = ScanReport(
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     return finish(report, st, args)
 
 
-def load(args: argparse.Namespace):
+def records_from_args(args: argparse.Namespace):
     """The records the options name (None when none do), validated: invalid records stop the
     command (exit 2) before anything is read or judged."""
     from ..records.load import load_records

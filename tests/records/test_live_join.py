@@ -25,6 +25,7 @@ from soc2_checks.mapping import load_mapping
 from soc2_checks.model import Missing, Status, Unknown
 from soc2_checks.plugins import load
 from soc2_checks.records import live_join
+from soc2_checks.records import scan as records_scan
 from soc2_checks.records.load import load_records
 from soc2_checks.registry import RuleContext
 
@@ -375,6 +376,13 @@ def test_the_live_scan_runs_the_joins_beside_its_own_collectors(aws, loaded):
     assert table(ops) == EXPECTED
     assert any(r.check_id == "SOC2_AWS_1" for r in scan.results)  # the configuration results beside them
     assert conn.log.operations[("iam", "GetCredentialReport")] == 1
+    from_records = records_scan.run(records, plugins.registry, CTX, mapping.criteria_for, live=True)
+    assert sorted({r.check_id for r in from_records.results}) == [
+        "SOC2_OPS_3",
+        "SOC2_OPS_4",
+        "SOC2_OPS_5",
+        "SOC2_OPS_6",
+    ]
 
 
 def test_credential_report_rows_become_identities():
