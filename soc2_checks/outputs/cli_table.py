@@ -154,10 +154,11 @@ def _result_lines(r: Result, paint: _Paint) -> list[str]:
         out.append(f"{indent}exempted: {exemption_text(r.exemption)}")
     else:
         out.append(f"{indent}{_one_line(r.message)}")
-        shown = r.details[:MAX_DETAILS]
+        details = [d for d in r.details if _one_line(d) not in r.message]  # no line said twice
+        shown = details[:MAX_DETAILS]
         out.extend(f"{indent}- {_one_line(d)}" for d in shown)
-        if len(r.details) > len(shown):
-            out.append(f"{indent}- ... {len(r.details) - len(shown)} more (see -o json)")
+        if len(details) > len(shown):
+            out.append(f"{indent}- ... {len(details) - len(shown)} more (see -o json)")
     return out
 
 

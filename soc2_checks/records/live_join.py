@@ -116,7 +116,7 @@ def assemble_leavers(
     records: LoadedRecords,
     facts: Facts,
     scope: Scope,
-    wanted=lambda _u: True,
+    wanted: identity_center.Wanted = identity_center.everyone,
     regions: tuple[str, ...] | None = None,
 ) -> Inventory:
     inv = Inventory()
@@ -188,7 +188,7 @@ def iam_candidates(report: list[dict] | Missing) -> list[Candidate] | Missing:
 def identity_center_candidates(
     facts: Facts,
     scope: Scope,
-    wanted,
+    wanted: identity_center.Wanted,
     regions: tuple[str, ...] | None,
     warnings: list[str],
 ) -> list[Candidate] | Missing:

@@ -5,7 +5,6 @@ while invalid records stop the scan (exit 2) before anything is judged."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,12 +103,13 @@ def load_records(
             found[kind] = paths
 
     def shown(p: Path) -> str:
-        if base is not None:
-            try:
-                return Path(os.path.relpath(p.resolve(), base.resolve())).as_posix() if _inside(p, base) else str(p)
-            except ValueError:
-                return str(p)
-        return str(p)
+        """How results name a file: relative to the records folder when inside it."""
+        if base is None:
+            return str(p)
+        try:
+            return p.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            return str(p)
 
     files = {kind: [shown(p) for p in paths] for kind, paths in found.items()}
     mapping = load_columns(found["hr_columns"][0]) if "hr_columns" in found else DEFAULT_MAPPING
@@ -165,14 +165,6 @@ def _merge_vendors(paths: list[tuple[Path, str]]) -> list[VendorRecord]:
                 raise InputError(p, f"vendor {record.vendor.name} is also in {first}; keep one entry per vendor")
             out.append(record)
     return out
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
 
 
 __all__ = ["LoadedRecords", "ColumnMapping", "discover", "load_records", "CONVENTIONAL_NAMES"]

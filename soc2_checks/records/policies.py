@@ -93,9 +93,12 @@ def _uncommitted(root: Path, folder: Path, timeout: float) -> set[Path]:
     if done.returncode != 0:
         raise GitFailed(Missing("git status", _first_line(done.stderr)))
     out = set()
-    for entry in done.stdout.split("\0"):
+    entries = iter(done.stdout.split("\0"))
+    for entry in entries:
         if len(entry) > 3:
             out.add((root / entry[3:]).resolve())
+            if entry[0] in "RC":
+                next(entries, None)  # a rename or copy is followed by its source path
     return out
 
 

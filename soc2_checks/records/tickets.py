@@ -191,8 +191,6 @@ def _from_jira_json(doc: Document) -> list[Ticket]:
                 continue
             if name == "finding_ids":
                 item.setdefault("finding_ids", []).extend(split_list(text))
-            elif isinstance(value, dict) and name == "investigator":
-                item[name] = value.get("displayName") or text
             else:
                 item[name] = text
         out.append(_ticket(doc, ("issues", i, "fields"), item))

@@ -164,6 +164,11 @@ exemptions:
             "vendors.csv:2: column 'Customer Data Access': 'maybe' is not yes or no",
         ),
         (
+            "hr-terminations.csv",
+            "Employee ID,Worker,Email - Primary Work,Last Day of Work\nE1,Ana Lima,ana@example.com,13/40/2026\n",
+            "hr-terminations.csv:2: column 'Last Day of Work': '13/40/2026' is not a date (expected YYYY-MM-DD or %m/%d/%Y)",
+        ),
+        (
             "access-reviews.yaml",
             "reviews:\n  - id: AR-1\n    date: 2026-13-01\n",
             "access-reviews.yaml:3: reviews[0].date: '2026-13-01' is not a valid date",
@@ -189,3 +194,24 @@ def test_period_start_after_end_is_bad_usage(run_cli):
 def test_records_folder_must_exist(run_cli, tmp_path):
     code, _, err = run_cli("records", "--records", tmp_path / "nope", *PERIOD)
     assert code == 2 and "is not a folder" in err
+
+
+@pytest.mark.parametrize(
+    ("reviewed", "status"),
+    [("2025-04-10", "PASSED"), ("2025-04-09", "FAILED")],
+    ids=["exactly-12-months-ago", "a-day-more"],
+)
+def test_a_vendor_reviewed_exactly_twelve_months_ago_is_still_in_time(run_cli, tmp_path, reviewed, status):
+    (tmp_path / "vendors.csv").write_text(
+        "Vendor,Customer Data Access,Health Data,Last Security Review,SOC 2 Status,DPA Signed\n"
+        f"Datadog,yes,no,{reviewed},Type 2,yes\n"
+    )
+    _, doc, _ = scan_json(run_cli, tmp_path)  # as of 2026-04-10
+    assert by_resource(doc, "SOC2_OPS_5")["vendor:Datadog"]["status"] == status
+
+
+def test_the_example_population_can_be_sampled(run_cli):
+    code, out, _ = run_cli(
+        "sample", RECORDS / "hr-terminations.csv", "--size", "2", "--seed", "2026", "--key", "Employee ID"
+    )
+    assert code == 0 and len(out.strip().splitlines()) == 3
