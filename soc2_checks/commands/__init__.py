@@ -5,6 +5,7 @@ its parser and sets ``func``. Modules import Checkov and boto3 only inside ``fun
 COMMANDS = (
     "iac",
     "live",
+    "records",
     "evidence",
     "merge",
     "sample",

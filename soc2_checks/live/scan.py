@@ -40,18 +40,21 @@ def scan_account(
     workers: int = 8,
     progress: collect.Progress | None = None,
     api_factory: Callable[[Connection], Api] = Api,
+    target: ResourceRef | None = None,
 ) -> LiveScan:
+    """``target`` names the account being scanned when it is known beforehand (a member of an
+    organization), so that a scan that cannot start reports ERROR against that account."""
     checks = live_checks(registry)
     collectors = collectors if collectors is not None else all_collectors()
     try:
         conn = conn() if callable(conn) else conn
     except ConnectFailed as exc:
-        return _nothing_scanned(checks, criteria_for, exc.missing, "unknown account")
+        return _nothing_scanned(checks, criteria_for, exc.missing, target)
     api = api_factory(conn)
     try:
         identity = api.call("sts", "GetCallerIdentity")
     except CallFailed as exc:
-        return _nothing_scanned(checks, criteria_for, exc.missing, "unknown account")
+        return _nothing_scanned(checks, criteria_for, exc.missing, target)
     account = identity["Account"]
     partition = identity["Arn"].split(":")[1]
     scope = resolve(api, account, partition, regions, all_regions)
@@ -114,12 +117,13 @@ def _out_of_scope_regions(inventory: Inventory, scope: Scope, collectors: list[C
 
 
 def _nothing_scanned(
-    checks: list[CheckDef], criteria_for: Callable[[str], list[str]], missing: Missing, name: str
+    checks: list[CheckDef], criteria_for: Callable[[str], list[str]], missing: Missing, target: ResourceRef | None
 ) -> LiveScan:
-    ref = ResourceRef(id="unknown", type=ACCOUNT_TYPE, name=name)
+    ref = target or ResourceRef(id="unknown", type=ACCOUNT_TYPE, name="unknown account")
     message = f"Data could not be read: {missing.describe()}."
     live = [c for c in checks if c.views]
-    return LiveScan(error_results(live, Subject(ref, None), message, criteria_for), None, [], [])
+    targets = [f"aws://{ref.account}"] if ref.account else []
+    return LiveScan(error_results(live, Subject(ref, None), message, criteria_for), None, targets, [])
 
 
 def _coverage_warnings(checks: list[CheckDef], collectors: list[Collector]) -> list[str]:

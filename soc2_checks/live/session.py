@@ -9,10 +9,11 @@ never answers becomes an ERROR, not a hung scan.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import __version__
@@ -126,6 +127,16 @@ class Connection:
                 session = self._local.session = self.session()
             client = cache[key] = self._new_client(session, service, key[1])
         return client
+
+    def assumed(self, role_arn: str, external_id: str | None = None) -> Connection:
+        """A connection to another account through ``role_arn``, assumed with this connection's
+        credentials (so ``--role-arn`` then an organization role chains as AWS allows). It
+        shares the model loader, the client hooks and the call log; its clients are its own."""
+        other = copy.copy(self)
+        other.options = replace(self.options, role_arn=role_arn, external_id=external_id)
+        other._local = threading.local()
+        other.credentials = other._assume_role(self.credentials)
+        return other
 
     def _new_client(self, session: Any, service: str, region: str, also_allow: Sequence[str] = ()) -> Any:
         client = session.client(
