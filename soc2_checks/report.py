@@ -43,6 +43,10 @@ class ScanReport:
     period_end: dt.date | None = None
     exemptions: ExemptionOutcome = field(default_factory=ExemptionOutcome)
     warnings: list[str] = field(default_factory=list)
+    shard: dict[str, Any] | None = None
+    """Which slice of an organization a ``live --org --shard`` run covered (``scan.shard``)."""
+    comparison: dict[str, Any] | None = None
+    """Changes since a previous scan (``--compare-to``): new, resolved, still failing."""
 
     def counts(self) -> dict[str, int]:
         out = {str(s): 0 for s in STATUS_ORDER}
@@ -69,24 +73,30 @@ class ScanReport:
     def to_dict(self) -> dict[str, Any]:
         summary: dict[str, Any] = dict(self.counts())
         summary["by_criterion"] = self.by_criterion()
-        return {
+        scan: dict[str, Any] = {
+            "kind": self.kind,
+            "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at),
+            "period": {
+                "start": self.period_start.isoformat() if self.period_start else None,
+                "end": self.period_end.isoformat() if self.period_end else None,
+            },
+            "targets": list(self.targets),
+        }
+        if self.shard is not None:
+            scan["shard"] = self.shard
+        out: dict[str, Any] = {
             "schema_version": 1,
             "tool": {"name": "soc2-checks", "version": __version__},
-            "scan": {
-                "kind": self.kind,
-                "started_at": _iso(self.started_at),
-                "finished_at": _iso(self.finished_at),
-                "period": {
-                    "start": self.period_start.isoformat() if self.period_start else None,
-                    "end": self.period_end.isoformat() if self.period_end else None,
-                },
-                "targets": list(self.targets),
-            },
+            "scan": scan,
             "results": [r.to_dict() for r in sorted_results(self.results)],
             "summary": summary,
             "exemptions": self.exemptions.to_dict(),
             "warnings": list(self.warnings),
         }
+        if self.comparison is not None:
+            out["comparison"] = self.comparison
+        return out
 
 
 def _iso(t: dt.datetime) -> str:

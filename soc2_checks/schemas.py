@@ -46,7 +46,19 @@ def validate(doc: Document, schema_name: str) -> None:
     if error is None:
         return
     key = tuple(error.absolute_path)
+    target = _at(doc.data, key)
+    if isinstance(target, dict) and isinstance(error.instance, str) and error.instance in target:
+        key += (error.instance,)  # a bad key (propertyNames): point at the key's own line
     raise doc.error(key, _describe(error))
+
+
+def _at(data: Any, key: tuple) -> Any:
+    for part in key:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def validate_data(data: Any, schema_name: str) -> list[str]:

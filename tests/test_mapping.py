@@ -52,7 +52,7 @@ def test_user_mapping_replaces_a_checks_list_and_adds_criteria(tmp_path, ids):
         ("checks:\n  SOC2_AWS_1: [CC6.1, CC6.99]\n", ":2: checks.SOC2_AWS_1[1]: unknown criterion CC6.99"),
         ("checks:\n  SOC2_AWS_1: CC6.1\n", ":2: checks.SOC2_AWS_1: 'CC6.1' is not of type 'array'"),
         ("checks:\n  SOC2_AWS_1: []\n", ":2: checks.SOC2_AWS_1: [] should be non-empty"),
-        ("criteria:\n  cc6.1: lower case\n", ":2: criteria: 'cc6.1' does not match"),
+        ("criteria:\n  cc6.1: lower case\n", ":2: criteria.cc6.1: 'cc6.1' does not match"),
         ("chekcs:\n  SOC2_AWS_1: [CC6.1]\n", ":1: unknown field(s) ('chekcs' was unexpected)"),
     ],
 )

@@ -33,7 +33,7 @@ WALKTHROUGH = "walkthrough-prep.md"
 
 NOT_COLLECTED = (
     "Security Hub summary, WAF web ACLs and load-balancer TLS policies (not read by soc2-checks)",
-    "the MFA-enforcement IAM policy the guide names (kept by the organisation; see CC6-access-control/iam-policies.json)",
+    "the MFA-enforcement policy as a file of its own (every IAM policy is in CC6-access-control/iam-policies.json)",
     "the vendors' SOC 2 reports themselves (from each vendor, AWS's from AWS Artifact)",
     "offboarding tickets and post-incident review documents (linked from the records, not copied)",
 )
