@@ -34,6 +34,29 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="every region of the partition; regions the account has not enabled are listed in a warning",
     )
     a.add_argument("--endpoint-url", metavar="URL", help="send every call here (a local emulator such as moto_server)")
+    org = p.add_argument_group("organization")
+    org.add_argument(
+        "--org",
+        action="store_true",
+        help="scan every active account of the caller's AWS Organization: the caller's own account with its "
+        "credentials, every other account through --org-role",
+    )
+    org.add_argument(
+        "--org-role",
+        metavar="NAME",
+        help="role assumed in each member account (default: OrganizationAccountAccessRole)",
+    )
+    org.add_argument(
+        "--shard",
+        type=_shard_spec,
+        metavar="K/N",
+        help="with --org, scan only shard K of N (K is 0-based: 0/4 ... 3/4); accounts go to shards by a stable "
+        "hash of their ID. '--shard N' or 'auto/N' takes K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) "
+        "or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job); combine the shards with 'soc2-checks merge'",
+    )
+    org.add_argument(
+        "--account-workers", type=_positive_int, default=4, metavar="N", help="accounts scanned at once (4)"
+    )
     period = p.add_argument_group("audit period")
     period.add_argument("--period-start", type=parse_date, metavar="DATE", help="first day of the audit period")
     period.add_argument(
@@ -52,25 +75,40 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     tune.add_argument("--workers", type=_positive_int, default=8, metavar="N", help="concurrent reads (8)")
     add_report_options(p)
+    p.add_argument(
+        "--compare-to",
+        metavar="PREVIOUS.json",
+        help="an earlier '-o json' result: report what is new, resolved and still failing since then",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..live.collect import Progress
+    from ..live.compare import compare, load_previous
+    from ..live.org import DEFAULT_ROLE, check_role_name, scan_organization
     from ..live.regions import parse_regions
     from ..live.scan import scan_account
     from ..live.session import Connection, ConnectOptions
+    from ..live.shard import resolve_shard
     from ..registry import RuleContext
     from ..report import ScanReport
 
     if args.external_id and not args.role_arn:
         raise UsageError("--external-id needs --role-arn")
+    if not args.org:
+        for flag, value in (("--org-role", args.org_role), ("--shard", args.shard)):
+            if value is not None:
+                raise UsageError(f"{flag} needs --org")
+    shard = resolve_shard(args.shard) if args.shard else None
+    role = check_role_name(args.org_role) if args.org_role else DEFAULT_ROLE
     today = dt.datetime.now(dt.UTC).date()
     period_end = args.period_end or today
     if args.period_start and args.period_start > period_end:
         raise UsageError(f"--period-start {args.period_start} is after the period end {period_end}")
     regions = parse_regions(args.regions) if args.regions else None
     st = setup(args)
+    previous = load_previous(args.compare_to, "live") if args.compare_to else None
     options = ConnectOptions(
         profile=args.profile,
         role_arn=args.role_arn,
@@ -83,16 +121,24 @@ def run(args: argparse.Namespace) -> int:
     )
     ctx = RuleContext(as_of=st.as_of, period_start=args.period_start, period_end=period_end)
     started = dt.datetime.now(dt.UTC)
-    scan = scan_account(
-        lambda: Connection(options),
-        st.registry,
-        ctx,
-        st.mapping.criteria_for,
-        regions=regions,
-        all_regions=args.all_regions,
-        workers=args.workers,
-        progress=Progress(),
-    )
+    common = dict(regions=regions, all_regions=args.all_regions, workers=args.workers, progress=Progress())
+    shard_info = None
+    if args.org:
+        scan = scan_organization(
+            lambda: Connection(options),
+            st.registry,
+            ctx,
+            st.mapping.criteria_for,
+            role=role,
+            shard=shard,
+            account_workers=args.account_workers,
+            **common,
+        )
+        if shard is not None:
+            org_id = scan.organization.id if scan.organization else None
+            shard_info = {"index": shard.index, "count": shard.count, "accounts": scan.scanned, "organization": org_id}
+    else:
+        scan = scan_account(lambda: Connection(options), st.registry, ctx, st.mapping.criteria_for, **common)
     report = ScanReport(
         kind="live",
         started_at=started,
@@ -102,7 +148,10 @@ def run(args: argparse.Namespace) -> int:
         period_start=args.period_start,
         period_end=period_end,
         warnings=scan.warnings,
+        shard=shard_info,
     )
+    if previous is not None:
+        report.comparison = compare(previous.report, report, args.compare_to)
     return finish(report, st, args)
 
 
@@ -124,3 +173,9 @@ def _positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
     return value
+
+
+def _shard_spec(text: str):
+    from ..live.shard import parse_shard
+
+    return parse_shard(text)

@@ -9,14 +9,16 @@ the artifact is PARTIAL; when nothing at all could be read it is MISSING and not
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..live.collect import Facts
 from ..live.regions import Scope
 from ..live.services import guardduty_findings, identity_center
+from ..live.services import iam as iam_service
 from ..model import Missing
+from ..records.live_join import REPORT_KEY
 from . import layout
 from .artifacts import Artifact, iso, missing, reasons, to_csv, to_json
 from .record import Call, CallRecorder
@@ -61,6 +63,25 @@ class Collection:
             out.add(region, call, self.failure(call, service, operation, region))
         return out
 
+    def follow_up(self, service: str, operation: str, listing: Regional, key: str, answer: dict) -> Regional:
+        """A per-region call made only when a listing found something (the live collectors do
+        not ask for the status of no recorder): where the listing was empty, ``answer`` says so."""
+        out = Regional()
+        for region in self.regions:
+            call = self.recorder.find(service, operation, region)
+            listed = listing.data[region]
+            if call is None and "not_read" not in listed and not listed.get(key):
+                out.data[region] = answer
+                continue
+            out.add(region, call, self.failure(call, service, operation, region))
+        return out
+
+    def iam_users(self) -> list[dict] | None:
+        """The credential report's user rows as the IAM collector parsed them (root aside), or
+        None when the report was not read."""
+        report = self.facts.get(REPORT_KEY)
+        return [r for r in report if r.get("user") != iam_service.ROOT_ROW] if isinstance(report, list) else None
+
     @property
     def regions(self) -> tuple[str, ...]:
         return self.scope.regions if self.scope else ()
@@ -76,9 +97,9 @@ class Regional:
     gaps: list[Missing] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
 
-    def add(self, region: str, call: Call | None, failed: Missing | None, value: Any = None) -> None:
+    def add(self, region: str, call: Call | None, failed: Missing | None) -> None:
         if call is not None and call.ok:
-            self.data[region] = call.response if value is None else value
+            self.data[region] = call.response
             self.calls.append(call)
         else:
             assert failed is not None
@@ -141,7 +162,7 @@ def credential_report(c: Collection) -> Artifact:
     content = call.response["Content"]
     content = content if isinstance(content, bytes) else content.encode("utf-8")
     generated = call.response.get("GeneratedTime")
-    gen, gen_failed = single(c, "iam", "GenerateCredentialReport")
+    _, gen_failed = single(c, "iam", "GenerateCredentialReport")
     gaps = ()
     if gen_failed:
         gaps = (
@@ -152,55 +173,40 @@ def credential_report(c: Collection) -> Artifact:
     return Artifact(path, title, sources, content, call.at, checks, gaps=gaps, note=note)
 
 
+def one_call(c: Collection, path: str, title: str, checks: tuple[str, ...], call: Call | None, source: str) -> Artifact:
+    """An account-wide artifact that is one call's response."""
+    service, _, operation = source.partition(":")
+    ok = call is not None and call.ok
+    failed = [] if ok else [c.failure(call, service, operation)]
+    return json_artifact(c, path, title, (source,), checks, call.response if ok else None, [call] if ok else [], failed)
+
+
 def password_policy(c: Collection) -> Artifact:
     path = f"{layout.ACCESS}/password-policy.json"
     title = "IAM account password policy"
-    sources = ("iam:GetAccountPasswordPolicy",)
-    call, failed = single(c, "iam", "GetAccountPasswordPolicy")
+    source = "iam:GetAccountPasswordPolicy"
+    call = c.recorder.find("iam", "GetAccountPasswordPolicy")
     if call is not None and call.code == "NoSuchEntity":
         data = {"PasswordPolicy": None, "answer": "NoSuchEntity: the account has no password policy"}
-        body = to_json(document(c, title, sources, data, collected_at=iso(call.at)))
-        return Artifact(path, title, sources, body, call.at, ("SOC2_AWS_4",), note="the account has no password policy")
-    return json_artifact(
-        c,
-        path,
-        title,
-        sources,
-        ("SOC2_AWS_4",),
-        call.response if call else None,
-        [call] if not failed else [],
-        [failed] if failed else [],
-    )
+        body = to_json(document(c, title, (source,), data, collected_at=iso(call.at)))
+        return Artifact(
+            path, title, (source,), body, call.at, ("SOC2_AWS_4",), note="the account has no password policy"
+        )
+    return one_call(c, path, title, ("SOC2_AWS_4",), call, source)
 
 
 def account_summary(c: Collection) -> Artifact:
-    call, failed = single(c, "iam", "GetAccountSummary")
-    return json_artifact(
-        c,
-        f"{layout.ACCESS}/account-summary.json",
-        "IAM account summary: root MFA and root access keys, user and policy counts",
-        ("iam:GetAccountSummary",),
-        ("SOC2_AWS_2",),
-        call.response if call else None,
-        [call] if not failed else [],
-        [failed] if failed else [],
-    )
+    title = "IAM account summary: root MFA and root access keys, user and policy counts"
+    call = c.recorder.find("iam", "GetAccountSummary")
+    return one_call(c, f"{layout.ACCESS}/account-summary.json", title, ("SOC2_AWS_2",), call, "iam:GetAccountSummary")
 
 
 def iam_policies(c: Collection) -> Artifact:
-    calls = c.recorder.calls("iam", "GetAccountAuthorizationDetails")
+    title = "IAM users, groups and roles with their inline and attached policies; customer-managed policy documents"
+    calls = c.recorder.calls("iam", "GetAccountAuthorizationDetails")  # whatever filter the scan asked with
+    checks = ("SOC2_AWS_5", "SOC2_AWS_6", "SOC2_AWS_7")
     call = calls[0] if calls else None
-    failed = c.failure(call, "iam", "GetAccountAuthorizationDetails") if not (call and call.ok) else None
-    return json_artifact(
-        c,
-        f"{layout.ACCESS}/iam-policies.json",
-        "IAM users, groups and roles with their inline and attached policies; customer-managed policy documents",
-        ("iam:GetAccountAuthorizationDetails",),
-        ("SOC2_AWS_5", "SOC2_AWS_6", "SOC2_AWS_7"),
-        call.response if call else None,
-        [call] if not failed else [],
-        [failed] if failed else [],
-    )
+    return one_call(c, f"{layout.ACCESS}/iam-policies.json", title, checks, call, "iam:GetAccountAuthorizationDetails")
 
 
 # -- IAM Identity Center ----------------------------------------------------------------------
@@ -252,99 +258,54 @@ def identity_center_state(c: Collection) -> IdentityCenter:
     if c.scope is None:
         ic.gaps.append(Missing("sso-admin:ListInstances", c.unreachable or NOT_READ))
         return ic
-    rec = c.recorder
 
-    def use(call: Call | None, service: str, operation: str, region: str) -> dict | None:
+    def read(source: str, region: str, key: str, **params: Any) -> Any:
+        """The list ``key`` of a recorded response; a failed or absent call is a gap."""
+        service, _, operation = source.partition(":")
+        call = c.recorder.find(service, operation, region, **params)
         if call is not None and call.ok:
             ic.calls.append(call)
-            return call.response
-        ic.gaps.append(c.failure(call, service, operation, region) or Missing(f"{service}:{operation}", NOT_READ))
-        return None
+            return call.response.get(key) or []
+        ic.gaps.append(c.failure(call, service, operation, region) or Missing(source, NOT_READ))
+        return []
 
     for region in identity_center.regions_to_ask(c.scope):
         ic.regions_asked.append(region)
-        listed = use(rec.find("sso-admin", "ListInstances", region), "sso-admin", "ListInstances", region)
-        for inst in (listed or {}).get("Instances", []):
+        for inst in read("sso-admin:ListInstances", region, "Instances"):
             if inst.get("Status", "ACTIVE") != "ACTIVE":
                 continue
             ic.instances.append({**inst, "Region": region})
-            arn, store = inst["InstanceArn"], inst["IdentityStoreId"]
-            users = use(
-                rec.find("identitystore", "ListUsers", region, IdentityStoreId=store),
-                "identitystore",
-                "ListUsers",
-                region,
-            )
-            for u in (users or {}).get("Users", []):
-                ic.users[u["UserId"]] = u
-            groups = use(
-                rec.find("identitystore", "ListGroups", region, IdentityStoreId=store),
-                "identitystore",
-                "ListGroups",
-                region,
-            )
-            for g in (groups or {}).get("Groups", []):
+            store = {"IdentityStoreId": inst["IdentityStoreId"]}
+            ic.users.update({u["UserId"]: u for u in read("identitystore:ListUsers", region, "Users", **store)})
+            for g in read("identitystore:ListGroups", region, "Groups", **store):
                 ic.groups[g["GroupId"]] = g
-                found = use(
-                    rec.find(
-                        "identitystore", "ListGroupMemberships", region, IdentityStoreId=store, GroupId=g["GroupId"]
-                    ),
-                    "identitystore",
-                    "ListGroupMemberships",
-                    region,
+                found = read(
+                    "identitystore:ListGroupMemberships", region, "GroupMemberships", GroupId=g["GroupId"], **store
                 )
                 ic.members[g["GroupId"]] = [
-                    m["MemberId"]["UserId"]
-                    for m in (found or {}).get("GroupMemberships", [])
-                    if m.get("MemberId", {}).get("UserId")
+                    m["MemberId"]["UserId"] for m in found if m.get("MemberId", {}).get("UserId")
                 ]
-            sets = use(
-                rec.find("sso-admin", "ListPermissionSets", region, InstanceArn=arn),
-                "sso-admin",
-                "ListPermissionSets",
-                region,
-            )
-            for ps in (sets or {}).get("PermissionSets", []):
-                _permission_set(c, ic, use, region, arn, ps)
+            arn = inst["InstanceArn"]
+            for ps in read("sso-admin:ListPermissionSets", region, "PermissionSets", InstanceArn=arn):
+                ident = {"InstanceArn": arn, "PermissionSetArn": ps}
+                described = read("sso-admin:DescribePermissionSet", region, "PermissionSet", **ident)
+                policies = read(
+                    "sso-admin:ListManagedPoliciesInPermissionSet", region, "AttachedManagedPolicies", **ident
+                )
+                accounts = read("sso-admin:ListAccountsForProvisionedPermissionSet", region, "AccountIds", **ident)
+                ic.permission_sets[ps] = {
+                    **(described or {"PermissionSetArn": ps}),
+                    "InstanceArn": arn,
+                    "Region": region,
+                    "AttachedManagedPolicies": policies,
+                    "ProvisionedToAccounts": accounts,
+                }
+                for account in dict.fromkeys([*accounts, c.account]):  # always the scanned account, as read
+                    for a in read(
+                        "sso-admin:ListAccountAssignments", region, "AccountAssignments", AccountId=account, **ident
+                    ):
+                        ic.assignments.append({**a, "InstanceArn": arn, "Region": region})
     return ic
-
-
-def _permission_set(c: Collection, ic: IdentityCenter, use: Callable, region: str, instance: str, ps: str) -> None:
-    rec = c.recorder
-    ident = {"InstanceArn": instance, "PermissionSetArn": ps}
-    described = use(
-        rec.find("sso-admin", "DescribePermissionSet", region, **ident), "sso-admin", "DescribePermissionSet", region
-    )
-    policies = use(
-        rec.find("sso-admin", "ListManagedPoliciesInPermissionSet", region, **ident),
-        "sso-admin",
-        "ListManagedPoliciesInPermissionSet",
-        region,
-    )
-    provisioned = use(
-        rec.find("sso-admin", "ListAccountsForProvisionedPermissionSet", region, **ident),
-        "sso-admin",
-        "ListAccountsForProvisionedPermissionSet",
-        region,
-    )
-    info = (described or {}).get("PermissionSet", {"PermissionSetArn": ps})
-    ic.permission_sets[ps] = {
-        **info,
-        "InstanceArn": instance,
-        "Region": region,
-        "AttachedManagedPolicies": (policies or {}).get("AttachedManagedPolicies"),
-        "ProvisionedToAccounts": (provisioned or {}).get("AccountIds"),
-    }
-    accounts = dict.fromkeys([*(provisioned or {}).get("AccountIds", []), c.account])
-    for account in accounts:
-        found = use(
-            rec.find("sso-admin", "ListAccountAssignments", region, AccountId=account, **ident),
-            "sso-admin",
-            "ListAccountAssignments",
-            region,
-        )
-        for a in (found or {}).get("AccountAssignments", []):
-            ic.assignments.append({**a, "InstanceArn": instance, "Region": region})
 
 
 def identity_center_assignments(c: Collection, ic: IdentityCenter) -> Artifact:
@@ -497,7 +458,7 @@ def s3_buckets(c: Collection) -> list[Artifact]:
 
     account_used: list[Call] = []
     pab_gaps: list[Missing] = []
-    account_call = c.recorder.find("s3control", "GetPublicAccessBlock")
+    account_call = c.recorder.find("s3control", "GetPublicAccessBlock", AccountId=c.account)
     account = _answer(c, account_call, "s3control", "GetPublicAccessBlock", None, account_used, pab_gaps)
 
     listed, failed = single(c, "s3", "ListBuckets")
@@ -734,6 +695,8 @@ Findings = dict[str, "tuple[guardduty_findings.Finding, ...] | Missing"]
 def high_findings(c: Collection) -> Findings:
     """Per region in scope, the period's findings of severity 7 or more, or why they could not
     be read."""
+    if not c.regions:
+        return {"(no region)": Missing("guardduty:ListFindings", c.unreachable or "no enabled region is in scope")}
     out: Findings = {}
     for region in c.regions:
         value = c.facts.get(guardduty_findings.key(region))
@@ -747,8 +710,8 @@ def findings_raw(c: Collection, findings: Findings) -> Artifact:
     sources = ("guardduty:ListDetectors", "guardduty:ListFindings", "guardduty:GetFindings")
     checks = ("SOC2_OPS_2",)
     gaps = [v for v in findings.values() if isinstance(v, Missing)]
-    if not findings or len(gaps) == len(findings):
-        return missing(path, title, sources, "; ".join(reasons(gaps)) or c.unreachable or NOT_READ, checks=checks)
+    if len(gaps) == len(findings):
+        return missing(path, title, sources, "; ".join(reasons(gaps)), checks=checks)
     raw: dict[str, Any] = {}
     used = [x for x in c.recorder.calls("guardduty", "ListFindings") if x.ok]
     for region, value in findings.items():
@@ -770,17 +733,22 @@ def findings_raw(c: Collection, findings: Findings) -> Artifact:
 
 def config(c: Collection) -> list[Artifact]:
     recorders = c.regional("config", "DescribeConfigurationRecorders")
-    statuses = c.regional("config", "DescribeConfigurationRecorderStatus")
+    statuses = c.follow_up(
+        "config",
+        "DescribeConfigurationRecorderStatus",
+        recorders,
+        "ConfigurationRecorders",
+        {"answer": "the region has no configuration recorder"},
+    )
     rec_data = {r: {"recorders": recorders.data[r], "status": statuses.data[r]} for r in c.regions}
     rules = c.regional("config", "DescribeConfigRules")
-    compliance = Regional()
-    for region in c.regions:
-        call = c.recorder.find("config", "DescribeComplianceByConfigRule", region)
-        listed = rules.data[region]
-        if call is None and "not_read" not in listed and not listed.get("ConfigRules"):
-            compliance.data[region] = {"ComplianceByConfigRules": [], "answer": "the region has no Config rule"}
-            continue
-        compliance.add(region, call, c.failure(call, "config", "DescribeComplianceByConfigRule", region))
+    compliance = c.follow_up(
+        "config",
+        "DescribeComplianceByConfigRule",
+        rules,
+        "ConfigRules",
+        {"ComplianceByConfigRules": [], "answer": "the region has no Config rule"},
+    )
     rows = []
     for region in c.regions:
         by_name = {r["ConfigRuleName"]: r for r in rules.data[region].get("ConfigRules", [])}
@@ -888,9 +856,9 @@ def alerting(c: Collection) -> list[Artifact]:
         ),
         json_artifact(
             c,
-            f"{layout.MONITORING}/trail-change-alerting.json",
-            "What can alert on a stopped, deleted "
-            "or changed trail: EventBridge rules with their targets, CloudWatch Logs metric filters",
+            f"{layout.MONITORING}/event-rules-and-metric-filters.json",
+            "EventBridge rules with their targets and CloudWatch Logs metric filters, per region: what can alert "
+            "on a stopped, deleted or changed trail, and where GuardDuty findings go",
             ("events:ListRules", "events:ListTargetsByRule", "logs:DescribeMetricFilters"),
             ("SOC2_AWS_19",),
             data,
@@ -933,25 +901,18 @@ def accounts_in_scope(c: Collection) -> Artifact:
 def aws_access(c: Collection, ic: IdentityCenter, period_end: dt.date) -> Artifact:
     """Everyone with AWS access: IAM users from the credential report (with their console
     password, MFA and active keys) and Identity Center users with at least one assignment."""
-    import csv
-    import io
-
     path = f"{layout.POPULATIONS}/aws-access-{c.day}.csv"
     title = f"Everyone with AWS access when collected (period end {period_end}): IAM users and Identity Center users"
     sources = ("iam:GetCredentialReport", *IC_SOURCES)
     checks = ("SOC2_OPS_1", "SOC2_AWS_1")
     call, failed = single(c, "iam", "GetCredentialReport")
+    users = c.iam_users()
     rows = []
     gaps: list[Missing | str] = []
-    if failed:
-        gaps.append(failed)
+    if users is None:
+        gaps.append(failed or Missing("iam:GetCredentialReport", "the report was read but not parsed"))
     else:
-        assert call is not None and call.response is not None
-        text = call.response["Content"]
-        text = text.decode("utf-8") if isinstance(text, bytes) else text
-        for r in csv.DictReader(io.StringIO(text)):
-            if r.get("user") == "<root_account>":
-                continue
+        for r in users:
             keys = sum(1 for n in (1, 2) if r.get(f"access_key_{n}_active") == "true")
             access = r.get("password_enabled") == "true" or keys > 0
             rows.append(
@@ -993,7 +954,7 @@ def aws_access(c: Collection, ic: IdentityCenter, period_end: dt.date) -> Artifa
         "created",
         "last_used",
     )
-    if failed and not ic.calls:
+    if users is None and not ic.calls:
         return missing(path, title, sources, "; ".join(reasons(gaps)), checks=checks)
     used = [x for x in [call] if x is not None and x.ok] + ic.calls
     return Artifact(path, title, sources, to_csv(header, rows), latest(used), checks, gaps=reasons(gaps))

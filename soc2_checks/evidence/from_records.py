@@ -14,7 +14,7 @@ from ..datafiles import load_data
 from ..model import Missing
 from ..records import policies as policy_files
 from ..records.csvtable import read_csv
-from ..records.hr import load_columns
+from ..records.hr import DEFAULT_MAPPING, load_columns
 from ..records.load import LoadedRecords
 from ..records.values import parse_date
 from ..views.records import quarters, tickets_naming
@@ -68,9 +68,20 @@ def copies(r: RecordsInput) -> list[Artifact]:
     rec = r.records
     out = []
     specs = (
-        ("access_reviews", layout.ACCESS, "Access-review records", ("SOC2_OPS_4",), rec.access_reviews if rec else None),
-        ("incidents", layout.INCIDENTS, "Incident-response records: incidents and tabletop exercises", ("SOC2_OPS_3",),
-         rec.incidents if rec else None),
+        (
+            "access_reviews",
+            layout.ACCESS,
+            "Access-review records",
+            ("SOC2_OPS_4",),
+            rec.access_reviews if rec else None,
+        ),
+        (
+            "incidents",
+            layout.INCIDENTS,
+            "Incident-response records: incidents and tabletop exercises",
+            ("SOC2_OPS_3",),
+            rec.incidents if rec else None,
+        ),
         ("vendors", layout.VENDORS, "Vendor inventory", ("SOC2_OPS_5",), rec.vendors if rec else None),
     )
     for kind, folder, title, checks, value in specs:
@@ -78,7 +89,9 @@ def copies(r: RecordsInput) -> list[Artifact]:
         found = r.files(kind)
         if why or not found:
             default = f"{folder}/{kind.replace('_', '-')}"
-            out.append(missing(default, title, (f"records: {kind.replace('_', '-')}",), why or "not found", checks=checks))
+            out.append(
+                missing(default, title, (f"records: {kind.replace('_', '-')}",), why or "not found", checks=checks)
+            )
             continue
         for name, path in found:
             out.append(_copy(f"{folder}/{Path(name).name}", title, name, path, checks, r.read_at))
@@ -104,8 +117,14 @@ def policies(r: RecordsInput) -> list[Artifact]:
         reason = f"{folder.shown}/ holds no documents"
         return [missing(history_path, history_title, (f"records: {folder.shown}/",), reason, checks=("SOC2_OPS_6",))]
     out = [
-        _copy(f"{layout.POLICIES}/{f.relative_to(folder.path).as_posix()}", title, folder.shown_name(f), f,
-              ("SOC2_OPS_6",), r.read_at)
+        _copy(
+            f"{layout.POLICIES}/{f.relative_to(folder.path).as_posix()}",
+            title,
+            folder.shown_name(f),
+            f,
+            ("SOC2_OPS_6",),
+            r.read_at,
+        )
         for f in folder.files
     ]
     rows, gaps = [], []
@@ -117,8 +136,17 @@ def policies(r: RecordsInput) -> list[Artifact]:
         in_period = doc.commits_in_period if isinstance(doc.commits_in_period, int) else ""
         rows.append((doc.path, doc.tracked, in_period, doc.last_change, list(doc.history)))
     header = ("document", "under_version_control", "commits_in_period", "last_change", "history")
-    out.append(Artifact(history_path, history_title, (f"records: {folder.shown}/", "git log"),
-                        to_csv(header, rows), r.read_at, ("SOC2_OPS_6",), gaps=tuple(dict.fromkeys(gaps))))
+    out.append(
+        Artifact(
+            history_path,
+            history_title,
+            (f"records: {folder.shown}/", "git log"),
+            to_csv(header, rows),
+            r.read_at,
+            ("SOC2_OPS_6",),
+            gaps=tuple(dict.fromkeys(gaps)),
+        )
+    )
     return out
 
 
@@ -136,8 +164,15 @@ def joiners_and_leavers(r: RecordsInput) -> Artifact:
         return missing(path, title, sources or ("records: hr-terminations",), why, checks=("SOC2_OPS_1",))
     assert rec is not None and isinstance(rec.leavers, list)
     rows = [
-        ("left", person.last_day, person.name, person.email, person.employee_id, list(person.aws_identities),
-         f"{person.file}:{person.lines[0]}")
+        (
+            "left",
+            person.last_day,
+            person.name,
+            person.email,
+            person.employee_id,
+            list(person.aws_identities),
+            f"{person.file}:{person.lines[0]}",
+        )
         for person in rec.leavers
         if person.last_day in p
     ]
@@ -151,9 +186,9 @@ def joiners_and_leavers(r: RecordsInput) -> Artifact:
 def _joiners(r: RecordsInput) -> tuple[list[tuple], list[str]]:
     """Joiners from the hire-date column of the HR exports. HR's parsed records carry no
     hire date, so the column is read here; an export without one is a gap, named."""
-    date_format = None
+    mapping = DEFAULT_MAPPING
     for _, path in r.files("hr_columns"):
-        date_format = load_columns(path).date_format
+        mapping = load_columns(path)
     rows: list[tuple] = []
     gaps: list[str] = []
     seen: set[str] = set()
@@ -167,20 +202,29 @@ def _joiners(r: RecordsInput) -> tuple[list[tuple], list[str]]:
             if column is None:
                 gaps.append(f"{name} has no hire-date column ({', '.join(HIRE_COLUMNS)}): joiners are not listed")
                 continue
-            person_col = table.find(("Worker", "Legal Name", "Employee Name", "Full Name", "Name"))
-            email_col = table.find(("Email - Primary Work", "Primary Work Email", "Work Email", "Email Address", "Email"))
-            id_col = table.find(("Employee ID", "Worker ID", "Employee Number"))
+            person_col, email_col, id_col = (
+                table.find(mapping.candidates(f)) for f in ("name", "email", "employee_id")
+            )
             for row in table.rows:
                 try:
-                    hired = parse_date(row.get(column), date_format) if row.get(column) else None
+                    hired = parse_date(row.get(column), mapping.date_format) if row.get(column) else None
                 except ValueError:
                     gaps.append(f"{name}:{row.line}: hire date {row.get(column)!r} is not a date")
                     continue
                 key = row.get(id_col) or row.get(email_col) or row.get(person_col)
                 if hired in r.period and key not in seen:
                     seen.add(key)
-                    rows.append(("joined", hired, row.get(person_col), row.get(email_col) or None,
-                                 row.get(id_col) or None, [], f"{name}:{row.line}"))
+                    rows.append(
+                        (
+                            "joined",
+                            hired,
+                            row.get(person_col),
+                            row.get(email_col) or None,
+                            row.get(id_col) or None,
+                            [],
+                            f"{name}:{row.line}",
+                        )
+                    )
     return rows, gaps
 
 
@@ -194,7 +238,7 @@ def incident_log(r: RecordsInput) -> Artifact:
     if why:
         return missing(path, title, sources, why, checks=("SOC2_OPS_3",))
     assert rec is not None and isinstance(rec.incidents, tuple)
-    raw = _raw_entries(r, "incidents", "records")
+    raw = raw_entries(r, "incidents", "records")
     rows = []
     for e in rec.incidents:
         if e.date not in p:
@@ -203,10 +247,32 @@ def incident_log(r: RecordsInput) -> Artifact:
         items = e.action_items
         open_items = [i for i in items if i.closed is None]
         overdue = [i for i in open_items if i.due is not None and i.due < p.end]
-        rows.append((e.id, e.kind, extra.get("title"), e.date, extra.get("severity"), e.review_date,
-                     (extra.get("review") or {}).get("document"), len(items), len(open_items), len(overdue)))
-    header = ("id", "kind", "title", "date", "severity", "review_date", "review_document", "action_items",
-              "open_action_items", "overdue_at_period_end")
+        rows.append(
+            (
+                e.id,
+                e.kind,
+                extra.get("title"),
+                e.date,
+                extra.get("severity"),
+                e.review_date,
+                (extra.get("review") or {}).get("document"),
+                len(items),
+                len(open_items),
+                len(overdue),
+            )
+        )
+    header = (
+        "id",
+        "kind",
+        "title",
+        "date",
+        "severity",
+        "review_date",
+        "review_document",
+        "action_items",
+        "open_action_items",
+        "overdue_at_period_end",
+    )
     return Artifact(path, title, sources, to_csv(header, rows), r.read_at, ("SOC2_OPS_3",))
 
 
@@ -220,15 +286,24 @@ def access_reviews(r: RecordsInput) -> Artifact:
     if why:
         return missing(path, title, sources, why, checks=("SOC2_OPS_4",))
     assert rec is not None and not isinstance(rec.access_reviews, Missing)
-    raw = _raw_entries(r, "access_reviews", "reviews")
+    raw = raw_entries(r, "access_reviews", "reviews")
     quarter_of = {q: q.label for q in quarters(p.start, p.end)}
     rows = []
     for review in sorted(rec.access_reviews.reviews, key=lambda x: x.date):
         if review.date not in p:
             continue
         label = next((lbl for q, lbl in quarter_of.items() if q.start <= review.date <= q.end), "")
-        rows.append((review.id, review.date, label, review.reviewer, review.scope, review.changes,
-                     raw.get(review.id, {}).get("ticket")))
+        rows.append(
+            (
+                review.id,
+                review.date,
+                label,
+                review.reviewer,
+                review.scope,
+                review.changes,
+                raw.get(review.id, {}).get("ticket"),
+            )
+        )
     header = ("id", "date", "quarter", "reviewer", "scope", "changes", "ticket")
     return Artifact(path, title, sources, to_csv(header, rows), r.read_at, ("SOC2_OPS_4",))
 
@@ -243,8 +318,15 @@ def vendors(r: RecordsInput) -> Artifact:
         return missing(path, title, sources, why, checks=("SOC2_OPS_5",))
     assert rec is not None and isinstance(rec.vendors, list)
     rows = [
-        (v.vendor.name, v.vendor.health_data, v.vendor.last_review, v.vendor.soc2_status, v.vendor.dpa_signed,
-         v.vendor.baa_signed, f"{v.file}:{v.lines[0]}" if v.lines else v.file)
+        (
+            v.vendor.name,
+            v.vendor.health_data,
+            v.vendor.last_review,
+            v.vendor.soc2_status,
+            v.vendor.dpa_signed,
+            v.vendor.baa_signed,
+            f"{v.file}:{v.lines[0]}" if v.lines else v.file,
+        )
         for v in rec.vendors
         if v.vendor.customer_data_access
     ]
@@ -262,8 +344,8 @@ def findings_population(r: RecordsInput, findings: Findings, at: dt.datetime) ->
     ticket_files = tuple(f"records: {n}" for n, _ in r.files("tickets"))
     sources = ("guardduty:ListFindings", "guardduty:GetFindings", *ticket_files)
     gaps = [v.describe() for v in findings.values() if isinstance(v, Missing)]
-    if not findings or len(gaps) == len(findings):
-        return missing(path, title, sources, "; ".join(dict.fromkeys(gaps)) or NO_RECORDS, checks=("SOC2_OPS_2",))
+    if len(gaps) == len(findings):
+        return missing(path, title, sources, "; ".join(dict.fromkeys(gaps)), checks=("SOC2_OPS_2",))
     tickets = rec.tickets if rec else None
     no_tickets = r.unread(tickets)
     if no_tickets:
@@ -274,11 +356,34 @@ def findings_population(r: RecordsInput, findings: Findings, at: dt.datetime) ->
             continue
         for f in found:
             naming = tickets_naming(f.id, tickets) if isinstance(tickets, tuple) else ()
-            rows.append((region, f.id, f.type, f.severity, f.created_at, f.updated_at, f.archived,
-                         [t.key for t in naming], _join(t.investigator for t in naming),
-                         _join(t.findings_text for t in naming), _join(t.action_text for t in naming)))
-    header = ("region", "finding_id", "type", "severity", "created_at", "updated_at", "archived", "tickets",
-              "investigated_by", "what_was_found", "action_taken")
+            rows.append(
+                (
+                    region,
+                    f.id,
+                    f.type,
+                    f.severity,
+                    f.created_at,
+                    f.updated_at,
+                    f.archived,
+                    [t.key for t in naming],
+                    _join(t.investigator for t in naming),
+                    _join(t.findings_text for t in naming),
+                    _join(t.action_text for t in naming),
+                )
+            )
+    header = (
+        "region",
+        "finding_id",
+        "type",
+        "severity",
+        "created_at",
+        "updated_at",
+        "archived",
+        "tickets",
+        "investigated_by",
+        "what_was_found",
+        "action_taken",
+    )
     rows.sort(key=lambda row: (str(row[5]), row[1]))
     return Artifact(path, title, sources, to_csv(header, rows), at, ("SOC2_OPS_2",), gaps=tuple(dict.fromkeys(gaps)))
 
@@ -287,7 +392,7 @@ def _join(values: Iterable[str | None]) -> str:
     return " | ".join(v for v in values if v)
 
 
-def _raw_entries(r: RecordsInput, kind: str, key: str) -> dict[str, dict]:
+def raw_entries(r: RecordsInput, kind: str, key: str) -> dict[str, dict]:
     """The file's entries by ID, for fields the parsed records do not keep (titles, links)."""
     out: dict[str, dict] = {}
     for _, path in r.files(kind):

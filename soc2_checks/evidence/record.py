@@ -23,8 +23,10 @@ from ..live.permissions import permission_for
 from ..live.services.identity_center import sso_permission
 from ..model import Missing
 
-PAGE_PARAM = re.compile(r"token|marker", re.I)
+CONTINUES = re.compile(r"token|marker", re.I)
 """Request parameters that continue a listing (NextToken, Marker, ContinuationToken...)."""
+PAGE_SIZE = re.compile(r"^(maxitems|maxresults|limit|pagesize)$", re.I)
+"""Request parameters that size pages: one listing is one call whatever its paging."""
 PAGE_KEYS = frozenset(
     {"NextToken", "nextToken", "Marker", "NextMarker", "IsTruncated", "ContinuationToken", "NextContinuationToken"}
 )
@@ -59,7 +61,8 @@ class Call:
 @dataclass
 class CallRecorder:
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
-    _calls: dict[tuple, Call] = field(default_factory=dict)
+    _calls: dict[tuple[str, str], dict[tuple[str, str], Call]] = field(default_factory=dict)
+    """(service, operation) -> (region, parameters as canonical JSON) -> the call."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _local: threading.local = field(default_factory=threading.local)
 
@@ -106,10 +109,11 @@ class CallRecorder:
     ) -> None:
         if not is_read_operation(operation):
             return  # the role assumption's credentials are never kept
-        base = {k: v for k, v in params.items() if not PAGE_PARAM.search(k)}
-        key = (service, region, operation, _frozen(base))
+        base = {k: v for k, v in params.items() if not (CONTINUES.search(k) or PAGE_SIZE.match(k))}
+        frozen = _frozen(base)
+        key = (service, region, operation, frozen)
         open_calls: dict[tuple, Call] = self._local.__dict__.setdefault("open", {})
-        continued = len(base) != len(params) and key in open_calls
+        continued = key in open_calls and any(CONTINUES.search(k) for k in params)
         now = self.clock()
         if continued:
             call = open_calls[key]
@@ -122,7 +126,7 @@ class CallRecorder:
             call = Call(service, region, operation, base, _page(response) if response else None, error, now, 1, code)
             open_calls[key] = call
         with self._lock:
-            self._calls[key] = call
+            self._calls.setdefault((service, operation), {})[(region, frozen)] = call
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -130,19 +134,20 @@ class CallRecorder:
         """The call with exactly these parameters (pagination aside); in any region when
         ``region`` is None."""
         wanted = _frozen(params)
-        for call in self.calls(service, operation):
-            if (region is None or call.region == region) and _frozen(call.params) == wanted:
-                return call
-        return None
+        with self._lock:
+            made = self._calls.get((service, operation), {})
+            if region is not None:
+                return made.get((region, wanted))
+            return next((c for (_, frozen), c in sorted(made.items()) if frozen == wanted), None)
 
     def calls(self, service: str, operation: str) -> list[Call]:
         with self._lock:
-            found = [c for (s, _, o, _), c in self._calls.items() if s == service and o == operation]
-        return sorted(found, key=lambda c: (c.region, _frozen(c.params)))
+            made = self._calls.get((service, operation), {})
+            return [c for _, c in sorted(made.items())]
 
     def __iter__(self) -> Iterator[Call]:
         with self._lock:
-            return iter(list(self._calls.values()))
+            return iter([c for made in self._calls.values() for c in made.values()])
 
 
 def _frozen(params: dict[str, Any]) -> str:

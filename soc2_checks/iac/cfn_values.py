@@ -233,23 +233,18 @@ def _ref(name: str, value: Any, where: str, parameters: frozenset[str] | None) -
 
 
 @functools.lru_cache(maxsize=64)
-def _template_parameters(path: str, mtime: float) -> frozenset[str] | None:
+def _template(path: str, mtime: float) -> dict[str, Any] | None:
     from checkov.cloudformation.parser import parse
 
     try:
         template, _ = parse(path)
     except Exception:
         return None
-    if not isinstance(template, dict):
-        return None
-    params = template.get("Parameters") or {}
-    return frozenset(k for k in params if k not in META_KEYS) if isinstance(params, dict) else None
+    return template if isinstance(template, dict) else None
 
 
-def template_parameters(resource: dict[str, Any]) -> frozenset[str] | None:
-    """The parameter names of the template a resource comes from (None: unknown), read from
-    the file Checkov recorded on the resource, so that ``!Ref X`` can be told apart as a
-    parameter (any value) or a resource (an ID)."""
+def _template_of(resource: dict[str, Any]) -> dict[str, Any] | None:
+    """The template a resource comes from, read from the file Checkov recorded on it."""
     path = None
     for part in (resource.get("Properties"), resource):
         if isinstance(part, dict) and isinstance(part.get("__file__"), str):
@@ -261,4 +256,38 @@ def template_parameters(resource: dict[str, Any]) -> frozenset[str] | None:
         mtime = os.stat(path).st_mtime
     except OSError:
         return None
-    return _template_parameters(path, mtime)
+    return _template(path, mtime)
+
+
+def template_parameters(resource: dict[str, Any]) -> frozenset[str] | None:
+    """The parameter names of the template a resource comes from (None: unknown), so that
+    ``!Ref X`` can be told apart as a parameter (any value) or a resource (an ID)."""
+    template = _template_of(resource)
+    if template is None:
+        return None
+    params = template.get("Parameters") or {}
+    return frozenset(k for k in params if k not in META_KEYS) if isinstance(params, dict) else None
+
+
+def template_resources(resource: dict[str, Any]) -> dict[str, Any] | None:
+    """The other resources of the template (logical ID -> resource; None: unknown), for the
+    joins a resource's rule needs: the policies that name a user, the ingress rules of a group."""
+    template = _template_of(resource)
+    resources = template.get("Resources") if template is not None else None
+    if not isinstance(resources, dict):
+        return None
+    return {k: v for k, v in resources.items() if k not in META_KEYS and isinstance(v, dict)}
+
+
+def refers_to(value: Any, logical_id: str, attribute: str | None = None) -> bool:
+    """``!Ref logical_id`` (or ``!GetAtt logical_id.attribute``)."""
+    fn = intrinsic(value)
+    if not fn:
+        return False
+    name, args = fn
+    if name == "Ref":
+        return args == logical_id
+    if name == "Fn::GetAtt" and attribute is not None:
+        parts = args.split(".", 1) if isinstance(args, str) else args
+        return isinstance(parts, list) and len(parts) == 2 and parts[0] == logical_id and parts[1] == attribute
+    return False

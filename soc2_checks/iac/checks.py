@@ -115,10 +115,10 @@ def _verdict_dict(verdict: Verdict) -> dict[str, Any]:
     return {"status": str(verdict.status), "message": verdict.message, "details": list(verdict.details)}
 
 
-_parts_cache: tuple[tuple[Any, ...], list[Part]] | None = None
+_parts_cache: tuple[tuple[Any, ...], Any] | None = None
 
 
-def _cached_parts(key: tuple[Any, ...], build: Any) -> list[Part]:
+def _cached_parts(key: tuple[Any, ...], build: Any) -> Any:
     """Every SOC 2 check on one resource reads the same views; build them once."""
     global _parts_cache
     if _parts_cache is not None and _parts_cache[0] == key:
@@ -128,33 +128,50 @@ def _cached_parts(key: tuple[Any, ...], build: Any) -> list[Part]:
     return parts
 
 
-def _terraform_parts(scanned_file: str, conf: dict[str, Any], entity_type: str, graph: Any) -> list[Part] | None:
+def _terraform_parts(
+    scanned_file: str, conf: dict[str, Any], entity_type: str, graph: Any
+) -> tuple[list[Part] | None, str | None]:
+    """The views of one resource and the root module it belongs to (None: no result)."""
     from checkov.terraform.parser_functions import handle_dynamic_values
 
+    from .instances import for_each_items, never_created, uses_each, with_instance
     from .tf_graph import index_for
-    from .values import is_count_zero
 
-    if is_count_zero(conf):
-        return None  # count = 0: the resource does not exist
+    if never_created(conf):
+        return None, None  # count = 0 or an empty for_each: the resource does not exist
     address = str(conf.get("__address__") or entity_type)
 
-    def build() -> list[Part]:
+    def build() -> tuple[list[Part] | None, str | None]:
         handle_dynamic_values(conf)
         index = index_for(graph)
-        block = index.find(address, scanned_file, conf.get("__start_line__")) if index is not None else None
+        block = index.find(address, scanned_file, conf.get("__start_line__"), conf) if index is not None else None
+        if block is not None and block.absent:
+            return None, None
         cx = terraform.TfContext(address=address, index=index, block=block)
-        # a block fed by a variable without a value is read from the index's marked copy
-        return terraform.views_of(entity_type, block.conf if block is not None and block.marked else conf, cx)
+        root = block.root if block is not None else None
+        # a block with null or unresolved variables is read from the index's settled copy
+        settled = block.conf if block is not None and block.marked else conf
+        items = for_each_items(settled)
+        if not items or not uses_each(settled):
+            return terraform.views_of(entity_type, settled, cx), root
+        parts: list[Part] = []  # for_each over a literal Checkov did not expand: every instance
+        for key, value in items:
+            label = f"instance {key}"
+            for part in terraform.views_of(entity_type, with_instance(settled, key, value), cx):
+                parts.append(Part(part.view, label=" ".join(x for x in (label, part.label) if x)))
+        return parts, root
 
     return _cached_parts((id(conf), id(graph), address, entity_type), build)
 
 
-def _cloudformation_parts(conf: dict[str, Any], entity_name: str, entity_type: str) -> list[Part]:
-    from .cfn_values import template_parameters
+def _cloudformation_parts(conf: dict[str, Any], entity_name: str, entity_type: str) -> tuple[list[Part], None]:
+    from .cfn_values import template_parameters, template_resources
 
-    def build() -> list[Part]:
-        cx = cloudformation.CfnContext(name=entity_name, parameters=template_parameters(conf))
-        return cloudformation.views_of(entity_type, conf, cx)
+    def build() -> tuple[list[Part], None]:
+        cx = cloudformation.CfnContext(
+            name=entity_name, parameters=template_parameters(conf), resources=template_resources(conf)
+        )
+        return cloudformation.views_of(entity_type, conf, cx), None
 
     return _cached_parts((id(conf), entity_name, entity_type), build)
 
@@ -205,8 +222,9 @@ def _classes() -> dict[Source, type]:
         ) -> dict[str, Any]:
             self.details = []
             self.entity_type = entity_type
+            root = None
             try:
-                parts = self.parts(scanned_file, entity_configuration, entity_name, entity_type)
+                parts, root = self.parts(scanned_file, entity_configuration, entity_name, entity_type)
                 verdict = None if parts is None else judge(self.checkdef, parts, _context)
             except Exception as exc:  # an adapter defect must not read as "no finding"
                 log.debug("soc2-checks: %s on %s raised", self.checkdef.id, entity_name, exc_info=True)
@@ -221,7 +239,7 @@ def _classes() -> dict[Source, type]:
             result: dict[str, Any] = {
                 "result": CheckResult.PASSED if verdict.status == Status.PASSED else CheckResult.FAILED,
                 "evaluated_keys": [],
-                VERDICT_KEY: _verdict_dict(verdict),
+                VERDICT_KEY: {**_verdict_dict(verdict), "root": root},
             }
             if skip_info:
                 result["result"] = CheckResult.SKIPPED

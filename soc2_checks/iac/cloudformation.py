@@ -22,7 +22,7 @@ from ..views.kms import KmsKey
 from ..views.rds import DbStorage
 from ..views.s3 import Bucket, PublicAccessBlock
 from . import cfn_values
-from .cfn_values import cfn_bool, cfn_int, cfn_str, identifier, intrinsic, text, unknown
+from .cfn_values import cfn_bool, cfn_int, cfn_str, identifier, intrinsic, refers_to, text, unknown
 from .parts import Part
 from .policy_documents import cfn_document
 
@@ -40,10 +40,29 @@ CANNED_ACLS = {
 
 @dataclass(frozen=True)
 class CfnContext:
-    """The resource being judged: its logical ID and the template's parameter names."""
+    """The resource being judged: its logical ID, the template's parameter names and its other
+    resources (None: not known)."""
 
     name: str
     parameters: frozenset[str] | None = None
+    resources: dict[str, Any] | None = None
+
+    def of_type(self, rtype: str) -> list[tuple[str, dict[str, Any]]]:
+        return [(k, r) for k, r in (self.resources or {}).items() if r.get("Type") == rtype]
+
+    def is_a(self, value: Any, rtype: str, attribute: str | None = None) -> bool:
+        """Whether ``value`` is ``!Ref`` (or ``!GetAtt X.attribute``) of a ``rtype`` resource
+        of the template."""
+        fn = intrinsic(value)
+        if not fn or self.resources is None:
+            return False
+        name, args = fn
+        target = args if name == "Ref" else (args.split(".", 1) if isinstance(args, str) else args)
+        logical_id = target if isinstance(target, str) else target[0] if isinstance(target, list) and target else None
+        if not isinstance(logical_id, str):
+            return False
+        found = self.resources.get(logical_id)
+        return isinstance(found, dict) and found.get("Type") == rtype and refers_to(value, logical_id, attribute)
 
 
 Adapter = Callable[[dict[str, Any], CfnContext], list[Part]]
@@ -190,19 +209,42 @@ def _ingress(rule: Any, where: str) -> Any:
     )
 
 
+def _ingress_of(group_id: Any, cx: CfnContext) -> bool:
+    """Whether an ``AWS::EC2::SecurityGroupIngress`` names a group of this template."""
+    return cx.is_a(group_id, "AWS::EC2::SecurityGroup", "GroupId") or cx.is_a(group_id, "AWS::EC2::SecurityGroup")
+
+
 @adapter("AWS::EC2::SecurityGroup", views=(SecurityGroup,))
 def security_group(props: dict[str, Any], cx: CfnContext) -> list[Part]:
+    """A group is judged with every standalone ingress rule of the template that names it, as
+    ``DescribeSecurityGroups`` shows them; each such rule is a labelled part of the result."""
     name = text(props.get("GroupName"), cx.name)
     rules = _list(props, "SecurityGroupIngress", f"{cx.name}.SecurityGroupIngress")
     if isinstance(rules, Unknown):
-        return [Part(SecurityGroup(group_id=name, ingress=rules))]
-    ingress = [_ingress(r, f"{cx.name}.SecurityGroupIngress[{i}]") for i, r in enumerate(rules)]
-    return [Part(SecurityGroup(group_id=name, ingress=_known_tuple(ingress)))]
+        parts = [Part(SecurityGroup(group_id=name, ingress=rules))]
+    else:
+        ingress = [_ingress(r, f"{cx.name}.SecurityGroupIngress[{i}]") for i, r in enumerate(rules)]
+        parts = [Part(SecurityGroup(group_id=name, ingress=_known_tuple(ingress)))]
+    for logical_id, resource in cx.of_type("AWS::EC2::SecurityGroupIngress"):
+        for label, version in cfn_values.variants(resource):
+            rule_props = version.get("Properties")
+            if not isinstance(rule_props, dict):
+                continue
+            group = rule_props.get("GroupId", rule_props.get("GroupName"))
+            if not (refers_to(group, cx.name, "GroupId") or refers_to(group, cx.name)):
+                continue
+            rule = _ingress(rule_props, logical_id)
+            view = SecurityGroup(group_id=name, ingress=rule if isinstance(rule, Unknown) else (rule,))
+            parts.append(Part(view, label=" ".join(x for x in (f"rule {logical_id}", label) if x)))
+    return parts
 
 
 @adapter("AWS::EC2::SecurityGroupIngress", views=(SecurityGroup,))
 def security_group_ingress(props: dict[str, Any], cx: CfnContext) -> list[Part]:
-    group = text(props.get("GroupId", props.get("GroupName")), "?")
+    group_ref = props.get("GroupId", props.get("GroupName"))
+    if _ingress_of(group_ref, cx):
+        return []  # judged as part of its group's result
+    group = text(group_ref, "?")
     rule = _ingress(props, cx.name)
     ingress = rule if isinstance(rule, Unknown) else (rule,)
     return [Part(SecurityGroup(group_id=f"{group} ({cx.name})", ingress=ingress))]
@@ -356,11 +398,13 @@ def _arns(props: dict[str, Any], cx: CfnContext) -> Any:
     return _known_tuple([identifier(a, f"{cx.name}.ManagedPolicyArns", cx.parameters) for a in arns])
 
 
-def _names(props: dict[str, Any], key: str, cx: CfnContext) -> Any:
-    items = _list(props, key, f"{cx.name}.{key}")
+def _outside_users(props: dict[str, Any], cx: CfnContext) -> Any:
+    """The users a policy names that are not ``AWS::IAM::User`` resources of the template (a
+    user of the template carries the binding in its own result, see :func:`user`)."""
+    items = _list(props, "Users", f"{cx.name}.Users")
     if isinstance(items, Unknown):
         return items
-    return tuple(text(i, "?") for i in items)
+    return tuple(text(i, "?") for i in items if not cx.is_a(i, "AWS::IAM::User"))
 
 
 @adapter("AWS::IAM::Policy", views=(IdentityPolicy, UserPolicies))
@@ -368,7 +412,7 @@ def iam_policy(props: dict[str, Any], cx: CfnContext) -> list[Part]:
     name = text(props.get("PolicyName"), cx.name)
     document = cfn_document(props.get("PolicyDocument"), cx.name, cx.parameters)
     parts = [Part(IdentityPolicy(name=name, document=document))]
-    users = _names(props, "Users", cx)
+    users = _outside_users(props, cx)
     if isinstance(users, Unknown) or users:
         parts.append(Part(UserPolicies(users=users, inline_policies=(name,), managed_policies=())))
     return parts
@@ -379,10 +423,26 @@ def managed_policy(props: dict[str, Any], cx: CfnContext) -> list[Part]:
     name = text(props.get("ManagedPolicyName"), cx.name)
     document = cfn_document(props.get("PolicyDocument"), cx.name, cx.parameters)
     parts = [Part(IdentityPolicy(name=name, document=document))]
-    users = _names(props, "Users", cx)
+    users = _outside_users(props, cx)
     if isinstance(users, Unknown) or users:
         parts.append(Part(UserPolicies(users=users, inline_policies=(), managed_policies=(name,))))
     return parts
+
+
+def _bindings_naming(cx: CfnContext) -> tuple[list[str], list[str]]:
+    """Inline and managed policies of the template whose ``Users`` name this user."""
+    inline: list[str] = []
+    managed: list[str] = []
+    for rtype, into, name_key in (
+        ("AWS::IAM::Policy", inline, "PolicyName"),
+        ("AWS::IAM::ManagedPolicy", managed, "ManagedPolicyName"),
+    ):
+        for logical_id, resource in cx.of_type(rtype):
+            props = resource.get("Properties")
+            users = props.get("Users") if isinstance(props, dict) else None
+            if isinstance(users, list) and any(refers_to(u, cx.name) for u in users):
+                into.append(f"{text(props.get(name_key), logical_id)} ({logical_id})")
+    return inline, managed
 
 
 @adapter("AWS::IAM::Role", views=(IdentityPolicy, PrincipalAttachments))
@@ -403,11 +463,18 @@ def group(props: dict[str, Any], cx: CfnContext) -> list[Part]:
 
 @adapter("AWS::IAM::User", views=(IdentityPolicy, UserPolicies, PrincipalAttachments))
 def user(props: dict[str, Any], cx: CfnContext) -> list[Part]:
+    """A user is judged with the ``AWS::IAM::Policy``/``ManagedPolicy`` resources whose ``Users``
+    name it, as ``ListUserPolicies``/``ListAttachedUserPolicies`` would show them."""
     name = text(props.get("UserName"), cx.name)
     parts, inline = _inline_policies(props, cx)
     managed = _arns(props, cx)
     if props.get("ManagedPolicyArns") is not None:
         parts.append(Part(PrincipalAttachments("user", name, managed)))
+    other_inline, other_managed = _bindings_naming(cx)
+    if not isinstance(inline, Unknown):
+        inline = (*inline, *other_inline)
+    if not isinstance(managed, Unknown):
+        managed = (*managed, *other_managed)
     parts.append(Part(UserPolicies(users=(name,), inline_policies=inline, managed_policies=managed)))
     return parts
 

@@ -13,9 +13,11 @@ CloudFormation templates remain available for the account-baseline pass.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,32 +78,151 @@ def scan_directory(
     present: set[Source] = set()
     root = os.path.abspath(directory)
     for source in frameworks:
-        runner = _runner(source)
-        runner_filter = RunnerFilter(
-            framework=[FRAMEWORK_NAMES[source]],
-            checks=ids.get(source) or [NO_CHECK],
-            include_all_checkov_policies=True,
-            show_progress_bar=False,
-        )
-        reports = RunnerRegistry("", runner_filter, runner).run(root_folder=root)
+        excluded: dict[str, str] = {}
+        while True:
+            runner = _runner(source)
+            runner_filter = RunnerFilter(
+                framework=[FRAMEWORK_NAMES[source]],
+                checks=ids.get(source) or [NO_CHECK],
+                include_all_checkov_policies=True,
+                show_progress_bar=False,
+                excluded_paths=sorted(excluded) or None,
+            )
+            try:
+                with _every_root_kept():
+                    reports = RunnerRegistry("", runner_filter, runner).run(root_folder=root)
+                break
+            except Exception as exc:  # Checkov itself failed: never a traceback, never a silent gap
+                log.debug("soc2-checks: Checkov failed on %s", directory, exc_info=True)
+                unfit = _unfit_templates(runner) if source == Source.CLOUDFORMATION else {}
+                if unfit and not set(unfit) <= set(excluded):
+                    excluded.update(unfit)
+                    continue
+                reports = []
+                reason = f"Checkov failed while scanning it ({type(exc).__name__}: {exc})"
+                out.results.extend(_unchecked(directory, root, reason, source, registry, criteria_for))
+                break
+        for path, reason in sorted(excluded.items()):
+            out.results.extend(_unchecked(path, root, reason, source, registry, criteria_for))
         ours = set(ids.get(source) or ())
+        found: list[tuple[Result, str | None]] = []
         for report in reports:
             out.resources += len(report.resources)
             if report.resources:
                 present.add(source)
             for record in (*report.passed_checks, *report.failed_checks, *report.skipped_checks):
                 if record.check_id in ours:
-                    out.results.append(_result(record, registry.get(record.check_id), criteria_for))
+                    found.append((_result(record, registry.get(record.check_id), criteria_for), _root_of(record)))
             for path in sorted(report.parsing_errors):
                 if source == Source.CLOUDFORMATION and not _looks_like_template(path):
                     continue
                 out.results.extend(_parse_errors(path, root, source, registry, criteria_for))
+        out.results.extend(_qualify_shared_addresses(found, root))
         if account_baseline:
             _collect(runner, source, inventory)
     if account_baseline:
         scope = present or set(frameworks)
         out.results.extend(_baseline(directory, inventory, scope, registry, ctx, criteria_for))
     return out
+
+
+@contextlib.contextmanager
+def _every_root_kept() -> Iterator[None]:
+    """Checkov drops Terraform records that share check, file, lines and address, keeping one:
+    two environments that call the same module (``envs/prod`` and ``envs/staging`` both with
+    ``module.data``) would report one of the two buckets, whichever came last. For the length of
+    an in-process scan, records are de-duplicated per root module instead (the root is part of
+    the verdict these checks record)."""
+    import checkov.terraform.runner as tf_runner
+
+    original = tf_runner.remove_duplicate_results
+
+    def dedupe(report: Any) -> Any:
+        for name in ("passed_checks", "failed_checks"):
+            unique: dict[tuple[str, Any], Any] = {}
+            for record in getattr(report, name):
+                unique[(record.get_unique_string(), _root_of(record))] = record
+            setattr(report, name, list(unique.values()))
+        return report
+
+    tf_runner.remove_duplicate_results = dedupe
+    try:
+        yield
+    finally:
+        tf_runner.remove_duplicate_results = original
+
+
+def _root_of(record: Any) -> str | None:
+    verdict = record.check_result.get(VERDICT_KEY) if isinstance(record.check_result, dict) else None
+    return verdict.get("root") if isinstance(verdict, dict) else None
+
+
+def _qualify_shared_addresses(found: list[tuple[Result, str | None]], scanned: str) -> list[Result]:
+    """Results of one address in several root modules (a module called by two environments)
+    are different resources: their IDs are prefixed with the root folder, relative to the
+    scanned folder (``envs/prod:module.data.aws_s3_bucket.this``), so that each can be told
+    apart, exempted and suppressed on its own."""
+    seen: dict[str, set[str | None]] = {}
+    for result, root in found:
+        seen.setdefault(result.resource.id, set()).add(root)
+    out = []
+    for result, root in found:
+        if root is not None and len(seen[result.resource.id]) > 1:
+            folder = os.path.relpath(root, scanned).replace(os.sep, "/")
+            result = dataclasses.replace(
+                result, resource=dataclasses.replace(result.resource, id=f"{folder}:{result.resource.id}")
+            )
+        out.append(result)
+    return out
+
+
+def _unfit_templates(runner: Any) -> dict[str, str]:
+    """Templates that make Checkov's CloudFormation runner fail: a resource whose ``Type`` is
+    not a string (a template that needs a pre-processor first, such as ``!Rain::Module``)."""
+    unfit: dict[str, str] = {}
+    for path, template in (getattr(runner, "definitions", None) or {}).items():
+        resources = template.get("Resources") if isinstance(template, dict) else None
+        if not isinstance(resources, dict):
+            continue
+        for name, resource in resources.items():
+            rtype = resource.get("Type") if isinstance(resource, dict) else None
+            if rtype is not None and not isinstance(rtype, str):
+                unfit[str(path)] = (
+                    f"resource {name} has Type {_short(rtype)}, which is not a resource type: the template needs a "
+                    "pre-processor before CloudFormation or Checkov can read it"
+                )
+                break
+    return unfit
+
+
+def _short(value: Any) -> str:
+    from .cfn_values import strip_meta
+
+    text = repr(strip_meta(value))
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _unchecked(
+    path: str, root: str, reason: str, source: Source, registry: Registry, criteria_for: Callable[[str], list[str]]
+) -> list[Result]:
+    """ERROR results for a file or folder whose resources Checkov could not check."""
+    rel = os.path.relpath(os.path.join(root, path), root) if not os.path.isabs(path) else os.path.relpath(path, root)
+    rel = rel.replace(os.sep, "/")
+    ref = ResourceRef(id=rel, file=rel if os.path.isfile(os.path.join(root, rel)) else None)
+    message = f"{rel} was not checked: {reason}."
+    return [
+        Result(
+            check_id=c.id,
+            title=c.title,
+            severity=c.severity,
+            status=Status.ERROR,
+            criteria=criteria_for(c.id),
+            resource=ref,
+            message=message,
+        )
+        for c in registry
+        if source in c.sources and not _baseline_only(c)
+    ]
 
 
 def _runner(source: Source) -> Any:

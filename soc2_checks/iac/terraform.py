@@ -304,36 +304,76 @@ def _group_label(conf: dict[str, Any], key: str, fallback: str) -> str:
     return display(value, fallback)
 
 
+RULE_RESOURCES = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+
+
+def _rule_ingress(rtype: str, conf: dict[str, Any], address: str) -> Any:
+    """The ingress rule a standalone rule resource adds (None: an egress rule)."""
+    if rtype == "aws_vpc_security_group_ingress_rule":
+        return _ingress(conf, address, "ip_protocol", ("cidr_ipv4", "cidr_ipv6"))
+    kind = tf_str(conf, "type", "ingress", f"{address}.type")
+    if isinstance(kind, Unknown):
+        return kind
+    if kind != "ingress":
+        return None
+    return _ingress(conf, address, "protocol", ("cidr_blocks", "ipv6_cidr_blocks"))
+
+
 @adapter("aws_security_group", views=(SecurityGroup,))
 def security_group(conf: dict[str, Any], cx: TfContext) -> list[Part]:
+    """A group is judged with its inline ingress blocks and every standalone rule resource that
+    points at it (``security_group_id``), as ``DescribeSecurityGroups`` shows them; each such
+    rule is a labelled part of the result."""
     blocks = tf_blocks(conf, "ingress", f"{cx.address}.ingress")
     name = display(raw(conf, "name"), cx.address)
     if isinstance(blocks, Unknown):
-        return [Part(SecurityGroup(group_id=name, ingress=blocks))]
-    rules = tuple(
-        _ingress(b, f"{cx.address}.ingress[{i}]", "protocol", ("cidr_blocks", "ipv6_cidr_blocks"))
-        for i, b in enumerate(blocks)
-    )
-    return [Part(SecurityGroup(group_id=name, ingress=rules))]
+        parts = [Part(SecurityGroup(group_id=name, ingress=blocks))]
+    else:
+        rules = tuple(
+            _ingress(b, f"{cx.address}.ingress[{i}]", "protocol", ("cidr_blocks", "ipv6_cidr_blocks"))
+            for i, b in enumerate(blocks)
+        )
+        parts = [Part(SecurityGroup(group_id=name, ingress=rules))]
+    for rtype in RULE_RESOURCES:
+        links = cx.linked(rtype, "security_group_id")
+        if isinstance(links, Unknown):
+            parts.append(Part(SecurityGroup(group_id=name, ingress=links), label=f"{rtype} resources"))
+            continue
+        for linker in links.certain:
+            rule = _rule_ingress(rtype, linker.conf, linker.address)
+            if rule is not None:
+                view = SecurityGroup(group_id=name, ingress=rule if isinstance(rule, Unknown) else (rule,))
+                parts.append(Part(view, label=f"rule {linker.address}"))
+    return parts
+
+
+def _judged_with_group(cx: TfContext) -> bool:
+    """A rule pointing at a group of the scan is judged as part of that group's result."""
+    if cx.index is None or cx.block is None:
+        return False
+    found, certain = cx.index.targets(cx.block, "security_group_id", "aws_security_group")
+    return bool(found) and certain
+
+
+def _standalone_rule(rtype: str, conf: dict[str, Any], cx: TfContext) -> list[Part]:
+    """A rule whose group is not in the scan (a variable, a data source, another stack)."""
+    if _judged_with_group(cx):
+        return []
+    rule = _rule_ingress(rtype, conf, cx.address)
+    if rule is None:
+        return []
+    group = f"{_group_label(conf, 'security_group_id', '?')} ({cx.address})"
+    return [Part(SecurityGroup(group_id=group, ingress=rule if isinstance(rule, Unknown) else (rule,)))]
 
 
 @adapter("aws_security_group_rule", views=(SecurityGroup,))
 def security_group_rule(conf: dict[str, Any], cx: TfContext) -> list[Part]:
-    group = f"{_group_label(conf, 'security_group_id', '?')} ({cx.address})"
-    kind = tf_str(conf, "type", "ingress", f"{cx.address}.type")
-    if isinstance(kind, Unknown):
-        return [Part(SecurityGroup(group_id=group, ingress=kind))]
-    if kind != "ingress":
-        return []
-    rule = _ingress(conf, cx.address, "protocol", ("cidr_blocks", "ipv6_cidr_blocks"))
-    return [Part(SecurityGroup(group_id=group, ingress=(rule,)))]
+    return _standalone_rule("aws_security_group_rule", conf, cx)
 
 
 @adapter("aws_vpc_security_group_ingress_rule", views=(SecurityGroup,))
 def vpc_ingress_rule(conf: dict[str, Any], cx: TfContext) -> list[Part]:
-    group = f"{_group_label(conf, 'security_group_id', '?')} ({cx.address})"
-    rule = _ingress(conf, cx.address, "ip_protocol", ("cidr_ipv4", "cidr_ipv6"))
-    return [Part(SecurityGroup(group_id=group, ingress=(rule,)))]
+    return _standalone_rule("aws_vpc_security_group_ingress_rule", conf, cx)
 
 
 def _default_encryption(cx: TfContext) -> Any:

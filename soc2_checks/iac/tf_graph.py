@@ -22,7 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .values import ABSENT, is_count_zero, is_expression, raw, strip_interpolation
+from .instances import count_value, never_created
+from .values import ABSENT, is_expression, raw, strip_interpolation
 
 _MODULE_PREFIX = re.compile(r"^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)")
 _INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
@@ -32,6 +33,8 @@ _REFERENCE = re.compile(
 _EACH = re.compile(r"^each\.(value|key)\b")
 _LITERAL_INDEX = re.compile(r'^\[(\d+|"[^"$]*")\]$')
 _MAX_HOPS = 12
+_VARIABLE_TEXT = re.compile(r"^(?:\$\{\s*)?var\.([A-Za-z_][\w-]*)(?:\s*\})?$")
+_META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle", "provisioner"})
 
 NAME_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "aws_s3_bucket": ("bucket",),
@@ -58,7 +61,8 @@ class TfBlock:
     node: Any = None
     module_prefix: str = ""  # "module.a." or ""
     base: str = ""  # the address without its count/for_each key
-    marked: bool = False  # conf is a copy with unresolved variables spelled out
+    marked: bool = False  # conf is a copy with null and unresolved variables settled
+    absent: bool = False  # its count evaluates to 0 once variables are substituted
 
     def __post_init__(self) -> None:
         self.module_prefix = _MODULE_PREFIX.match(self.address).group(1)  # type: ignore[union-attr]
@@ -66,7 +70,7 @@ class TfBlock:
 
     @property
     def exists(self) -> bool:
-        return not is_count_zero(self.conf)
+        return not self.absent and not never_created(self.conf)
 
 
 @dataclass
@@ -98,6 +102,7 @@ class TfIndex:
         for src, dst, label in edges:
             self._out[src].append((dst, label))
         self._by_address: dict[str, list[TfBlock]] = defaultdict(list)
+        self._by_conf: dict[int, TfBlock] = {id(b.conf): b for b in self.blocks}
         self._by_base: dict[tuple[str, str], list[TfBlock]] = defaultdict(list)
         self._by_type: dict[str, list[TfBlock]] = defaultdict(list)
         for b in self.blocks:
@@ -156,14 +161,23 @@ class TfIndex:
         index.providers = providers
         index._variables = variables
         index._modules = modules
-        for block, crumbs in breadcrumbs:
-            index._mark_unresolved(block, crumbs)
+        crumbs_of = {id(block): crumbs for block, crumbs in breadcrumbs}
+        for block in blocks:
+            index._settle(block, crumbs_of.get(id(block)))
         return index
 
     # -- look-ups ----------------------------------------------------------------------
 
-    def find(self, address: str, scanned_file: str | None = None, start_line: Any = None) -> TfBlock | None:
-        """The block Checkov is checking; several root folders may hold the same address."""
+    def find(
+        self, address: str, scanned_file: str | None = None, start_line: Any = None, conf: Any = None
+    ) -> TfBlock | None:
+        """The block Checkov is checking. Several root folders may hold the same address (two
+        environments calling one module); Checkov hands a check the very configuration object
+        of the graph's vertex, which tells them apart."""
+        if conf is not None:
+            same = self._by_conf.get(id(conf))
+            if same is not None:
+                return same
         found = [b for b in self._by_address.get(address, []) if b.kind == "resource"]
         if len(found) > 1 and scanned_file:
             suffix = scanned_file.replace("\\", "/")
@@ -276,6 +290,75 @@ class TfIndex:
 
     # -- internals ---------------------------------------------------------------------
 
+    def variable(self, name: str, prefix: str, depth: int = 0) -> tuple[bool, Any]:
+        """A variable's value as seen from a module (``prefix``): (True, value) when it is
+        known, null included; (False, None) when it has no value or only expression text.
+        Checkov writes a module call's argument into the module's variable, as its default,
+        and replaces ``var.x`` inside the module by the caller's expression text, so a name
+        that the module does not declare belongs to the caller."""
+        if depth > 8:
+            return False, None
+        attrs = self._variables.get(prefix + name)
+        if attrs is None:
+            return self.variable(name, _parent_prefix(prefix), depth + 1) if prefix else (False, None)
+        if "default" not in attrs:
+            return False, None
+        value = attrs["default"]
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], (bool, int, float, str)):
+            value = value[0]
+        if isinstance(value, str):
+            m = _VARIABLE_TEXT.match(value.strip())
+            if m and prefix:
+                return self.variable(m.group(1), _parent_prefix(prefix), depth + 1)
+            if is_expression(value):
+                return False, None
+        return True, value
+
+    def _settle(self, block: TfBlock, crumbs: dict[str, Any] | None) -> None:
+        """What Checkov leaves unrendered but the source settles: a ``count`` that evaluates to 0
+        once its variables are substituted, attributes set from a variable whose value is null
+        (Terraform treats them as not set), and attributes fed by a variable with no value."""
+        count = raw(block.conf, "count")
+        if isinstance(count, str) and count_value(count, lambda n: self.variable(n, block.module_prefix)) == 0:
+            block.absent = True
+            return
+        nulls = self._null_paths(block.conf, block.module_prefix)
+        if nulls:
+            block.conf = _without(block.conf, nulls)
+            block.marked = True
+        if "dynamic" in block.conf:
+            # Checkov expands dynamic blocks of the resource a check runs on, not of the
+            # resources it links to: a bucket's linked configuration is read the same way
+            from checkov.terraform.parser_functions import handle_dynamic_values
+
+            if not block.marked:
+                block.conf = copy.deepcopy(block.conf)
+                block.marked = True
+            handle_dynamic_values(block.conf)
+        if crumbs:
+            self._mark_unresolved(block, crumbs)
+
+    def _null_paths(self, conf: dict[str, Any], prefix: str) -> list[tuple[Any, ...]]:
+        """Paths of the values that are exactly ``var.x`` where ``x`` is null."""
+        found: list[tuple[Any, ...]] = []
+
+        def walk(node: Any, path: tuple[Any, ...]) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if not path and (key in _META_ARGUMENTS or str(key).startswith("__")):
+                        continue
+                    walk(value, (*path, key))
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    walk(value, (*path, i))
+            elif isinstance(node, str) and "var." in node:
+                m = _VARIABLE_TEXT.match(node.strip())
+                if m and self.variable(m.group(1), prefix) == (True, None):
+                    found.append(path)
+
+        walk(conf, ())
+        return found
+
     def _mark_unresolved(self, block: TfBlock, crumbs: dict[str, Any]) -> None:
         """Checkov renders a list or map variable that has no value as an empty placeholder
         (``[]``/``{}``), and ``concat(var.x, [...])`` as the literal part alone: an
@@ -298,7 +381,7 @@ class TfIndex:
             return
         from checkov.terraform.parser_functions import handle_dynamic_values
 
-        conf = copy.deepcopy(block.conf)
+        conf = block.conf if block.marked else copy.deepcopy(block.conf)
         handle_dynamic_values(conf)
         for tokens, marker in marks:
             _mark(conf, tokens, marker)
@@ -313,11 +396,11 @@ class TfIndex:
         attrs = self._variables.get(prefix + name)
         if attrs is None or depth > 8:
             return False
-        if attrs.get("default") is None:
+        if "default" not in attrs:
             return True
-        if not prefix:
-            return False
-        parent = _MODULE_PREFIX.match(prefix[: prefix.rstrip(".").rfind("module.")]).group(1)  # type: ignore[union-attr]
+        if attrs["default"] is None or not prefix:
+            return False  # a null default is a value: the attribute is not set
+        parent = _parent_prefix(prefix)
         crumbs = (attrs.get("rendering_breadcrumbs_") or {}).get("default") or []
         for entry in crumbs:
             if not isinstance(entry, dict) or entry.get("type") != "module":
@@ -345,7 +428,8 @@ class TfIndex:
             instances = [b for b in self._by_base.get((linker.root, base), []) if b.exists]
             index = m.group("index")
             if index and _LITERAL_INDEX.match(index):
-                instances = [b for b in instances if b.address == base + index]
+                # ``this[0]`` of a resource whose count Checkov could not expand is that resource
+                instances = [b for b in instances if b.address in (base + index, base)]
             return instances, True
         if _EACH.match(text):
             for_each = raw(linker.conf, "for_each")
@@ -374,6 +458,31 @@ class TfIndex:
                         names[name].append(t)
                         break
         return names
+
+
+def _parent_prefix(prefix: str) -> str:
+    """``module.a.module.b.`` -> ``module.a.``; ``module.a.`` -> ``""``."""
+    return _MODULE_PREFIX.match(prefix[: prefix.rstrip(".").rfind("module.")]).group(1)  # type: ignore[union-attr]
+
+
+def _without(conf: dict[str, Any], paths: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """A copy of ``conf`` with the values at ``paths`` set to null. A list-wrapped attribute
+    (``{'acl': ['var.acl']}``) becomes null as a whole, as if it were not written."""
+    out = copy.deepcopy(conf)
+    for path in paths:
+        parent: Any = out
+        for step in path[:-1]:
+            parent = parent[step]
+        last = path[-1]
+        if isinstance(parent, list) and len(parent) == 1 and len(path) >= 2:
+            grand: Any = out
+            for step in path[:-2]:
+                grand = grand[step]
+            if isinstance(grand, dict):
+                grand[path[-2]] = None
+                continue
+        parent[last] = None
+    return out
 
 
 def _mark(node: Any, tokens: list[str], marker: str) -> None:

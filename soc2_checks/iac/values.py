@@ -22,6 +22,10 @@ _REFERENCE_ROOTS = ("var.", "local.", "module.", "data.", "each.", "count.", "se
 _RESOURCE_REFERENCE = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*(\[[^\]]*\])?(\.[\w\[\]\"*-]+)+$")
 _FUNCTION_CALL = re.compile(r"^[a-z][a-z0-9_]*\(.*\)$", re.DOTALL)
 _TERNARY = re.compile(r"\s\?\s.*\s:\s", re.DOTALL)
+_EMBEDDED_REFERENCE = re.compile(r"(?<![\w:/.-])(?:var|local|module|each|count)\.[A-Za-z_]")
+_INDEXED = re.compile(r"[\]})]\s*\[")
+_ITERATOR = re.compile(r"^[A-Za-z_][\w-]*\.(?:value|key)(?:$|[.\[])")
+"""A dynamic block's iterator (``rule.value``) that Checkov did not substitute."""
 
 
 def is_expression(text: str) -> bool:
@@ -31,9 +35,10 @@ def is_expression(text: str) -> bool:
         return True
     if s.startswith(_REFERENCE_ROOTS):
         return True
-    if _RESOURCE_REFERENCE.match(s) or _FUNCTION_CALL.match(s):
+    if _RESOURCE_REFERENCE.match(s) or _FUNCTION_CALL.match(s) or _ITERATOR.match(s):
         return True
-    return bool(_TERNARY.search(s))
+    # Checkov renders what it can and leaves the rest as text: ``{...}["var.rules[count.index]"][2]``
+    return bool(_TERNARY.search(s) or _EMBEDDED_REFERENCE.search(s) or _INDEXED.search(s))
 
 
 def unwrap(value: Any) -> Any:
@@ -83,12 +88,13 @@ def to_int(value: Any, where: str) -> int | Unknown:
 
 
 def to_str(value: Any, where: str) -> str | Unknown:
-    """A string a decision depends on (an algorithm, a protocol, an ACL name)."""
+    """A string a decision depends on (an algorithm, a protocol, an ACL name, a CIDR). No such
+    value is a collection: text that starts like one is a partly rendered expression."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
-    if isinstance(value, str) and not is_expression(value):
+    if isinstance(value, str) and not is_expression(value) and not value.lstrip().startswith(("{", "[")):
         return value
     return _unknown(where, value)
 
@@ -166,9 +172,3 @@ def strip_interpolation(text: str) -> str:
     if s.startswith("${") and s.endswith("}") and s.count("${") == 1:
         return s[2:-1].strip()
     return s
-
-
-def is_count_zero(conf: dict[str, Any]) -> bool:
-    """``count = 0``: the resource does not exist, so it is neither judged nor evidence."""
-    count = raw(conf, "count")
-    return count == 0 or count == "0"

@@ -57,6 +57,7 @@ def compare(previous: ScanReport, current: ScanReport, previous_file: str) -> di
     before = {key(r): r for r in previous.results}
     now = {key(r): r for r in current.results}
     scope = _Scope.of(current)
+    # an ERROR on an account or region (not on one ARN) means its resources could not be listed
     errors = [r for r in current.results if r.status is Status.ERROR]
     seen = {(r.check_id, r.resource.account, r.resource.region) for r in current.results}
     out: dict[str, list[dict[str, Any]]] = {c: [] for c in CATEGORIES}
@@ -111,6 +112,8 @@ def _not_rechecked(
         if region and regions and region not in regions and (old.check_id, account, region) not in seen:
             return f"region {region} of account {account} was not in this scan"
     for e in errors:
+        if e.resource.id.startswith("arn:"):
+            continue  # one other resource unread, not the listing this one would be in
         if e.check_id == old.check_id and e.resource.account == account and e.resource.region in (None, region):
             return f"this scan could not read its data: {e.message}"
     return None

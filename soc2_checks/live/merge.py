@@ -164,15 +164,15 @@ def _check_overlap(files: list[ReportFile]) -> None:
         for account in _accounts(f):
             if account in owner:
                 raise UsageError(
-                    f"{f.path}: cannot merge: account {account} is also in {owner[account].path}; "
-                    "the files overlap"
+                    f"{f.path}: cannot merge: account {account} is also in {owner[account].path}; the files overlap"
                 )
         for account in _accounts(f):
             owner[account] = f
     seen: dict[tuple, ReportFile] = {}
     for f in files:
         for r in f.report.results:
-            k = (r.check_id, r.resource.id, r.resource.account, r.resource.region, r.resource.file, r.resource.line_range)
+            res = r.resource
+            k = (r.check_id, res.id, res.account, res.region, res.file, res.line_range)
             if k in seen and seen[k] is not f:
                 raise UsageError(
                     f"{f.path}: cannot merge: result {r.check_id} for {r.resource.id} is also in {seen[k].path}; "

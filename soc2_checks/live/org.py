@@ -22,7 +22,7 @@ from .calls import Api, CallFailed
 from .collect import Progress
 from .scan import LiveScan, live_checks, scan_account
 from .services import ACCOUNT_TYPE
-from .session import Connection, ConnectFailed
+from .session import ConnectFailed, Connection
 from .shard import Shard
 
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
@@ -32,6 +32,7 @@ are asked to create), trusted by the management account."""
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 ROLE_PATH = re.compile(r"^(/[\w+=,.@-]+)*/$")
 ACTIVE = "ACTIVE"
+NOT_IN_ORG = "AWSOrganizationsNotInUseException"
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,15 @@ def role_arn(partition: str, account: str, role: str) -> str:
 
 
 def list_organization(api: Api) -> Organization:
-    """The organization's active accounts (ListAccounts, every page). DescribeOrganization only
-    adds the organization's ID and management account; if it is denied the scan goes on."""
-    listed = api.paginate("organizations", "ListAccounts").get("Accounts", [])
+    """The organization's active accounts (ListAccounts, every page). DescribeOrganization says
+    whether there is an organization at all and adds its ID; if it is denied the scan goes on."""
     try:
         org = api.call("organizations", "DescribeOrganization")["Organization"]
-    except CallFailed:
+    except CallFailed as exc:
+        if exc.code == NOT_IN_ORG:
+            raise
         org = {}
+    listed = api.paginate("organizations", "ListAccounts").get("Accounts", [])
     accounts = {
         a["Id"]: Account(a["Id"], a.get("Name") or a["Id"])
         for a in listed
@@ -137,17 +140,19 @@ def scan_organization(
         org = list_organization(api)
     except CallFailed as exc:
         missing = exc.missing
-        if exc.code == "AWSOrganizationsNotInUseException":
-            missing = Missing(missing.operation, f"account {caller} is not in an AWS Organization; scan it without --org")
+        if exc.code == NOT_IN_ORG:
+            not_in_org = f"account {caller} is not in an AWS Organization; scan it without --org"
+            missing = Missing(missing.operation, not_in_org)
         return whole_run_failed(missing, caller)
 
     listed = [a.id for a in org.accounts]
     chosen = shard.select(listed) if shard is not None else listed
     by_id = {a.id: a for a in org.accounts}
     warnings: list[str] = []
-    if not listed:
-        warnings.append(f"The organization of account {caller} lists no active account: nothing was scanned.")
-    elif not chosen and shard is not None:
+    if not listed:  # AWS always lists at least the caller's account; an empty list is not "all clear"
+        empty = Missing("organizations:ListAccounts", "the organization lists no active account")
+        return whole_run_failed(empty, caller)
+    if not chosen and shard is not None:
         warnings.append(f"Shard {shard} holds none of the organization's {len(listed)} active accounts.")
 
     def scan_one(account_id: str) -> LiveScan:

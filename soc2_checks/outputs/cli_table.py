@@ -102,6 +102,9 @@ def render_cli(report: ScanReport, st: Any, options: RenderOptions) -> str:
                 lines.extend(_result_lines(r, paint))
         lines.append("")
 
+    if report.comparison is not None:
+        lines += _comparison_lines(report.comparison, paint)
+
     warnings = warning_lines(report)
     if warnings:
         lines.append(paint("Warnings:", "warning"))
@@ -160,6 +163,17 @@ def _result_lines(r: Result, paint: _Paint) -> list[str]:
         if len(details) > len(shown):
             out.append(f"{indent}- ... {len(details) - len(shown)} more (see -o json)")
     return out
+
+
+def _comparison_lines(comparison: dict, paint: _Paint) -> list[str]:
+    from . import _changes
+
+    out = [paint(_changes.headline(comparison), "bold")]
+    for label, texts, more in _changes.listed(comparison):
+        out += [f"  {label}: {_one_line(t)}" for t in texts]
+        if more:
+            out.append(f"  {label}: ... {more} more (see -o json)")
+    return out + [""]
 
 
 def _one_line(text: str) -> str:

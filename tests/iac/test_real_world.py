@@ -1,0 +1,126 @@
+"""Shapes found in real public Terraform and CloudFormation (terragoat, cfngoat, the
+terraform-aws-modules examples, aws-cloudformation-templates), each reduced to a minimal
+hand-written snippet in ``fixtures/real_world``: several environments calling one module,
+variables whose value is null, ``count``/``for_each`` Checkov leaves as text, partly rendered
+expressions, dynamic blocks in linked resources, joins inside a CloudFormation template, and
+templates Checkov cannot read. docs/real-world.md tells what was run and what was found."""
+
+from __future__ import annotations
+
+import pytest
+
+from soc2_checks.model import Source, Status
+
+from .conftest import FIXTURES, run_iac
+
+pytestmark = pytest.mark.slow
+
+REAL = FIXTURES / "real_world"
+
+
+@pytest.fixture(scope="module")
+def tf(registry):
+    scan = run_iac(REAL / "terraform", registry, frameworks=(Source.TERRAFORM,))
+    return {(r.check_id, r.resource.id): r for r in scan.results}
+
+
+@pytest.fixture(scope="module")
+def cfn(registry):
+    scan = run_iac(REAL / "cloudformation", registry, frameworks=(Source.CLOUDFORMATION,))
+    return {(r.check_id, r.resource.id): r for r in scan.results}
+
+
+def test_one_module_called_by_two_environments_gives_one_result_each(tf):
+    """Checkov keeps one of two records with the same address, file and lines; each
+    environment's bucket is judged with its own linked configuration and named by its root."""
+    prod = tf[("SOC2_AWS_11", "envs/prod:module.data.aws_s3_bucket.this")]
+    staging = tf[("SOC2_AWS_11", "envs/staging:module.data.aws_s3_bucket.this")]
+    assert prod.status == Status.PASSED and "aws:kms" in prod.message
+    assert staging.status == Status.FAILED and "no default server-side encryption" in staging.message
+    assert prod.resource.file == staging.resource.file == "modules/bucket/main.tf"
+    assert ("SOC2_AWS_11", "module.data.aws_s3_bucket.this") not in tf
+
+
+def test_reference_to_index_zero_of_an_unexpanded_count_links(tf):
+    """``bucket = aws_s3_bucket.this[0].id`` when Checkov left the bucket's count unexpanded."""
+    assert tf[("SOC2_AWS_12", "envs/staging:module.data.aws_s3_bucket.this")].status == Status.PASSED
+
+
+def test_count_that_evaluates_to_zero_gives_no_result(tf):
+    """``count = !var.is_directory_bucket ? 1 : 0`` with the variable set to true."""
+    assert not [key for key in tf if "module.directory." in key[1]]
+
+
+def test_null_variables_leave_attributes_unset(tf):
+    """``customer_master_key_spec = var.key_spec`` with ``default = null`` is the provider default."""
+    assert tf[("SOC2_AWS_14", "aws_kms_key.nullable")].status == Status.PASSED
+    unset = tf[("SOC2_AWS_14", "aws_kms_key.unset")]
+    assert unset.status == Status.FAILED and unset.message.startswith("Cannot be confirmed")
+
+
+def test_for_each_over_a_literal_map_judges_every_instance(tf):
+    admins = tf[("SOC2_AWS_5", "module.admins.aws_iam_role_policy_attachment.this")]
+    assert admins.status == Status.FAILED and "AdministratorAccess policy attached" in admins.message
+    assert tf[("SOC2_AWS_5", "module.readers.aws_iam_role_policy_attachment.this")].status == Status.PASSED
+    assert ("SOC2_AWS_5", "module.nobody.aws_iam_role_policy_attachment.this") not in tf  # filtered out: none exist
+
+
+def test_partly_rendered_lookup_is_never_read_as_a_protocol(tf):
+    """``protocol = var.rules[var.ingress_rules[count.index]][2]`` arrives as a rendered map
+    followed by an index; it used to be taken for a protocol name, and the rule passed."""
+    rule = next(
+        r
+        for (check, rid), r in tf.items()
+        if check == "SOC2_AWS_15" and rid.startswith("aws_security_group_rule.named")
+    )
+    assert rule.status == Status.FAILED
+
+
+def test_dynamic_blocks_of_a_linked_configuration_are_read(tf):
+    unknown = tf[("SOC2_AWS_11", "aws_s3_bucket.dynamic_unknown")]
+    assert unknown.status == Status.FAILED and unknown.message.startswith("Cannot be confirmed")
+    known = tf[("SOC2_AWS_11", "aws_s3_bucket.dynamic_known")]  # Checkov leaves ``rule.value`` unsubstituted
+    assert known.status == Status.FAILED and known.message.startswith("Cannot be confirmed")
+
+
+def test_no_error_results_in_terraform(tf):
+    assert not [r for r in tf.values() if r.status == Status.ERROR]
+
+
+def test_user_is_judged_with_the_policies_that_name_it(cfn):
+    deployer = cfn[("SOC2_AWS_7", "AWS::IAM::User.Deployer")]
+    assert deployer.status == Status.FAILED and "deployer-inline (DeployerPolicy)" in deployer.message
+    assert ("SOC2_AWS_7", "AWS::IAM::Policy.DeployerPolicy") not in cfn  # carried by the user
+    assert cfn[("SOC2_AWS_7", "AWS::IAM::User.Auditor")].status == Status.PASSED
+    outside = cfn[("SOC2_AWS_7", "AWS::IAM::ManagedPolicy.OutsideUserPolicy")]
+    assert outside.status == Status.FAILED and "someone-else" in outside.message
+
+
+def test_group_is_judged_with_its_standalone_ingress_rules(cfn):
+    bastion = cfn[("SOC2_AWS_15", "AWS::EC2::SecurityGroup.Bastion")]
+    assert bastion.status == Status.FAILED and "BastionSsh" in bastion.message and "port 22" in bastion.message
+    internal = cfn[("SOC2_AWS_15", "AWS::EC2::SecurityGroup.Internal")]
+    assert internal.status == Status.FAILED and "Cannot be confirmed" in internal.message
+    assert ("SOC2_AWS_15", "AWS::EC2::SecurityGroupIngress.BastionSsh") not in cfn
+    imported = cfn[("SOC2_AWS_15", "AWS::EC2::SecurityGroupIngress.ImportedGroupRule")]  # its group is elsewhere
+    assert imported.status == Status.FAILED and "all ports" in imported.message
+
+
+def test_terraform_group_result_names_the_rule_resource_that_opens_it(registry):
+    from .conftest import EXAMPLES
+
+    scan = run_iac(EXAMPLES / "terraform" / "bad", registry, frameworks=(Source.TERRAFORM,))
+    group = next(r for r in scan.results if r.resource.id == "aws_security_group.windows_jump")
+    assert group.status == Status.FAILED
+    assert "aws_security_group_rule.windows_rdp" in group.message and "3389" in group.message
+
+
+def test_template_checkov_cannot_read_is_an_error_and_the_rest_is_checked(registry):
+    """A template for a pre-processor (``Type: !Rain::Module``) makes Checkov's CloudFormation
+    runner raise for the whole folder; it is set aside and reported, the others are checked."""
+    scan = run_iac(REAL / "cloudformation_preprocessed", registry, frameworks=(Source.CLOUDFORMATION,))
+    errors = [r for r in scan.results if r.status == Status.ERROR]
+    assert errors and {r.resource.id for r in errors} == {"modular.yaml"}
+    assert "pre-processor" in errors[0].message and errors[0].resource.file == "modular.yaml"
+    checked = {(r.check_id, r.resource.id): r.status for r in scan.results if r.status != Status.ERROR}
+    assert checked[("SOC2_AWS_11", "AWS::S3::Bucket.Logs")] == Status.PASSED
