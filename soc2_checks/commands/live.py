@@ -9,6 +9,7 @@ import datetime as dt
 
 from ..errors import UsageError
 from .common import add_report_options, finish, parse_date, setup
+from .records import add_records_options, records_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -74,6 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--timeout", type=_positive_float, default=30.0, metavar="SECONDS", help="read timeout per request (30)"
     )
     tune.add_argument("--workers", type=_positive_int, default=8, metavar="N", help="concurrent reads (8)")
+    add_records_options(p, required=False)
     add_report_options(p)
     p.add_argument(
         "--compare-to",
@@ -108,6 +110,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--period-start {args.period_start} is after the period end {period_end}")
     regions = parse_regions(args.regions) if args.regions else None
     st = setup(args)
+    records = records_from_args(args)
+    if records is not None and args.org:
+        raise UsageError(
+            "--records joins leavers and findings with one account; with --org, run it against the account "
+            "that holds IAM Identity Center (and each account's IAM users) separately"
+        )
     previous = load_previous(args.compare_to, "live") if args.compare_to else None
     options = ConnectOptions(
         profile=args.profile,
@@ -138,7 +146,21 @@ def run(args: argparse.Namespace) -> int:
             org_id = scan.organization.id if scan.organization else None
             shard_info = {"index": shard.index, "count": shard.count, "accounts": scan.scanned, "organization": org_id}
     else:
-        scan = scan_account(lambda: Connection(options), st.registry, ctx, st.mapping.criteria_for, **common)
+        collectors = None
+        if records is not None:
+            from ..live.services import all_collectors
+            from ..records import live_join
+
+            collectors = all_collectors() + live_join.collectors(records, args.period_start, period_end)
+        scan = scan_account(
+            lambda: Connection(options), st.registry, ctx, st.mapping.criteria_for, collectors=collectors, **common
+        )
+    if records is not None:
+        from ..records import scan as records_scan
+
+        done = records_scan.run(records, st.registry, ctx, st.mapping.criteria_for, live=True)
+        scan.results += done.results
+        scan.warnings += done.warnings
     report = ScanReport(
         kind="live",
         started_at=started,

@@ -20,7 +20,6 @@ from typing import Any
 from ..live.calls import DENIED_CODES
 from ..live.guard import is_read_operation
 from ..live.permissions import permission_for
-from ..live.services.identity_center import sso_permission
 from ..model import Missing
 
 CONTINUES = re.compile(r"token|marker", re.I)
@@ -83,7 +82,7 @@ class CallRecorder:
                 reason = f"{code}: {err['Message']}" if err.get("Message") else code
                 denied = code in DENIED_CODES or status == 403
                 permission = permission_for(service, model.name) if denied else None
-                error = sso_permission(Missing(f"{service}:{model.name} in {region}", reason, permission))
+                error = Missing(f"{service}:{model.name} in {region}", reason, permission)
             _, params = context.get(PARAMS_KEY, (None, {}))
             self._keep(service, region, model.name, params, None if error else parsed, error, code)
 

@@ -299,10 +299,31 @@ def launch_template(props: dict[str, Any], cx: CfnContext) -> list[Part]:
 # -- RDS, KMS, CloudTrail, GuardDuty, Config ----------------------------------------------
 
 
+def _replica_encryption(source: Any, cx: CfnContext) -> Any:
+    """A read replica that does not say is encrypted exactly when its source is (RDS does not
+    create an unencrypted replica of an encrypted instance, nor the reverse in one region)."""
+    fn = intrinsic(source)
+    if fn and fn[0] == "Ref" and cx.is_a(source, "AWS::RDS::DBInstance") and cx.resources is not None:
+        where = f"{fn[1]}.StorageEncrypted"
+        versions = [v.get("Properties") for _, v in cfn_values.variants(cx.resources[fn[1]])]
+        values = [cfn_bool(p.get("StorageEncrypted"), where, False) for p in versions if isinstance(p, dict)]
+        if values and all(v == values[0] for v in values):
+            return values[0]
+        return Unknown(f"{cx.name} is a read replica of {fn[1]}, whose storage encryption depends on a condition")
+    return Unknown(
+        f"{cx.name} is a read replica of {text(source, '?')}, whose storage encryption it inherits and which is "
+        "not in the template"
+    )
+
+
 @adapter("AWS::RDS::DBInstance", views=(DbStorage,))
 def db_instance(props: dict[str, Any], cx: CfnContext) -> list[Part]:
     member = props.get("DBClusterIdentifier") is not None
-    encrypted = cfn_bool(props.get("StorageEncrypted"), f"{cx.name}.StorageEncrypted", False)
+    source = props.get("SourceDBInstanceIdentifier")
+    if props.get("StorageEncrypted") is None and source is not None:
+        encrypted = _replica_encryption(source, cx)
+    else:
+        encrypted = cfn_bool(props.get("StorageEncrypted"), f"{cx.name}.StorageEncrypted", False)
     identifier_ = text(props.get("DBInstanceIdentifier"), cx.name)
     return [Part(DbStorage(identifier_, "instance", storage_encrypted=encrypted, cluster_member=member))]
 

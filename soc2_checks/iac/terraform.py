@@ -446,16 +446,34 @@ def ebs_default(conf: dict[str, Any], cx: TfContext) -> list[Part]:
 # -- RDS, KMS, CloudTrail, GuardDuty, Config ----------------------------------------------
 
 
+def _replica_encryption(conf: dict[str, Any], cx: TfContext) -> Any:
+    """A read replica that does not say is encrypted exactly when its source is (RDS does not
+    create an unencrypted replica of an encrypted instance, nor the reverse in one region)."""
+    sources = [b for b in cx.follow("replicate_source_db") if b.type == "aws_db_instance"]
+    if len(sources) == 1:
+        source = sources[0]
+        return tf_bool(source.conf, "storage_encrypted", False, f"{source.address}.storage_encrypted")
+    source_text = display(raw(conf, "replicate_source_db"), "?")
+    return Unknown(
+        f"{cx.address} is a read replica of {source_text}, whose storage encryption it inherits and which is "
+        "not in the scan"
+    )
+
+
 @adapter("aws_db_instance", views=(DbStorage,))
 def db_instance(conf: dict[str, Any], cx: TfContext) -> list[Part]:
     cluster = raw(conf, "cluster_identifier")
     member = cluster is not ABSENT and cluster != ""
+    if raw(conf, "storage_encrypted") is ABSENT and raw(conf, "replicate_source_db") is not ABSENT:
+        encrypted = _replica_encryption(conf, cx)
+    else:
+        encrypted = tf_bool(conf, "storage_encrypted", False, f"{cx.address}.storage_encrypted")
     return [
         Part(
             DbStorage(
                 identifier=display(raw(conf, "identifier"), cx.address),
                 kind="instance",
-                storage_encrypted=tf_bool(conf, "storage_encrypted", False, f"{cx.address}.storage_encrypted"),
+                storage_encrypted=encrypted,
                 cluster_member=member,
             )
         )

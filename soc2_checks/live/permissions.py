@@ -6,7 +6,7 @@ operations are authorised by differently named actions.
 
 from __future__ import annotations
 
-IAM_PREFIX = {"s3control": "s3"}
+IAM_PREFIX = {"s3control": "s3", "sso-admin": "sso"}
 
 RENAMED = {
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",

@@ -117,9 +117,11 @@ def _document(
         return PolicyDocument(name, tracked=Missing(f"git log of {name}", _first_line(done.stderr)))
     start = _midnight(period_start) if period_start else None
     end = _midnight(period_end + dt.timedelta(days=1))
-    commits = [c for c in (_commit(line) for line in done.stdout.splitlines()) if c and c[0] < end]
+    every = [c for c in (_commit(line) for line in done.stdout.splitlines()) if c]
+    commits = [c for c in every if c[0] < end]
     if not commits:
-        return PolicyDocument(name, tracked=False, commits_in_period=0)
+        later = (f"first committed on {every[-1][0].date()}, after the period end {period_end}",) if every else ()
+        return PolicyDocument(name, tracked=False, commits_in_period=0, history=later)
     in_period = [c for c in commits if start is None or c[0] >= start]
     shown = in_period or commits[:1]
     history = tuple(f"{when.date()} {sha[:7]} {author}: {subject}" for when, sha, author, subject in shown)

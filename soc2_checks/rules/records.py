@@ -420,7 +420,8 @@ def policy_versioned(doc: PolicyDocument, ctx: RuleContext) -> Verdict:
     if not require(doc.tracked):
         return Verdict.failed(
             f"Policy document {doc.path} is not under version control, so whether it changed during the period "
-            "cannot be shown."
+            "cannot be shown.",
+            *doc.history,
         )
     commits = require(doc.commits_in_period)
     period = f" {ctx.period_start} to {ctx.period_end}" if ctx.period_start and ctx.period_end else ""

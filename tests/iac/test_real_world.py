@@ -83,6 +83,16 @@ def test_dynamic_blocks_of_a_linked_configuration_are_read(tf):
     assert known.status == Status.FAILED and known.message.startswith("Cannot be confirmed")
 
 
+def test_read_replica_inherits_its_source_encryption(tf, cfn):
+    assert tf[("SOC2_AWS_17", "aws_db_instance.replica")].status == Status.PASSED
+    assert cfn[("SOC2_AWS_17", "AWS::RDS::DBInstance.Replica")].status == Status.PASSED
+    for other in (
+        tf[("SOC2_AWS_17", "aws_db_instance.replica_of_another_stack")],
+        cfn[("SOC2_AWS_17", "AWS::RDS::DBInstance.ReplicaOfAnotherStack")],
+    ):
+        assert other.status == Status.FAILED and other.message.startswith("Cannot be confirmed")
+
+
 def test_no_error_results_in_terraform(tf):
     assert not [r for r in tf.values() if r.status == Status.ERROR]
 

@@ -14,9 +14,8 @@ read here. These reads need the management account or the delegated administrato
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from ...model import Missing
 from ..calls import Api, CallFailed
 from ..collect import Step, Task
 from ..regions import Scope
@@ -94,7 +93,7 @@ def read_instances(api: Api, region: str, wanted: Wanted = everyone) -> Step:
     try:
         listed = api.paginate("sso-admin", "ListInstances", region).get("Instances", [])
     except CallFailed as exc:
-        return Step({instances_key(region): sso_permission(exc.missing)})
+        return Step({instances_key(region): exc.missing})
     found = tuple(
         Instance(i["InstanceArn"], i["IdentityStoreId"], region, i.get("OwnerAccountId"))
         for i in listed
@@ -139,7 +138,7 @@ def read_assignments(api: Api, instance: Instance, user: User) -> Step:
         for m in memberships:
             found += _for_principal(api, instance, m["GroupId"], "GROUP", f"group {m['GroupId']}")
     except CallFailed as exc:
-        return Step({key: sso_permission(exc.missing)})
+        return Step({key: exc.missing})
     return Step({key: tuple(found)})
 
 
@@ -167,13 +166,6 @@ def _user(raw: dict, instance: Instance) -> User:
         family_name=name.get("FamilyName"),
         emails=emails,
     )
-
-
-def sso_permission(missing: Missing) -> Missing:
-    """The sso-admin API is authorised by ``sso:`` actions, not ``sso-admin:``."""
-    if missing.permission and missing.permission.startswith("sso-admin:"):
-        return replace(missing, permission="sso:" + missing.permission.partition(":")[2])
-    return missing
 
 
 def distinct_assignments(assignments: Iterable[Assignment]) -> int:
