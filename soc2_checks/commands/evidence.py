@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
+from .aws_options import add_account_options, add_network_options, add_period_options, connect_options, period_end
 from .common import parse_date, setup
-from .live import _positive_float, _positive_int
-from .records import add_records_options
+from .records import add_records_options, records_from_args
 
 EPILOG = """\
 exit codes (evidence): 0 the package was written and every artifact collected; 3 the package was
@@ -41,33 +41,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--out", metavar="DIR", help="the package folder to create (must not exist, or be empty)")
-    a = p.add_argument_group("account")
-    a.add_argument("--profile", metavar="NAME", help="AWS shared-config profile (default: the credential chain)")
-    a.add_argument("--role-arn", metavar="ARN", help="assume this role for the collection")
-    a.add_argument("--external-id", metavar="ID", help="external ID the role's trust policy requires (with --role-arn)")
-    where = a.add_mutually_exclusive_group()
-    where.add_argument("--regions", metavar="R1,R2", help="regions to collect (default: every enabled region)")
-    where.add_argument("--all-regions", action="store_true", help="every region of the partition")
-    a.add_argument("--endpoint-url", metavar="URL", help="send every call here (a local emulator such as moto_server)")
-    period = p.add_argument_group("audit period")
-    period.add_argument(
-        "--period-start",
-        type=parse_date,
-        metavar="DATE",
-        help="first day of the audit period (default: twelve months before the period end)",
-    )
-    period.add_argument(
-        "--period-end", type=parse_date, metavar="DATE", help="last day of the audit period (default: today, UTC)"
-    )
+    add_account_options(p, "collection")
+    add_period_options(p, "default: twelve months before the period end")
     add_records_options(p, required=False)
     g = p.add_argument_group("results")
     g.add_argument("--exemptions", metavar="FILE", help="compensating-control register: applied, copied and reported")
     g.add_argument("--mapping", metavar="FILE", action="append", default=[], help="extra mapping file (repeatable)")
     g.add_argument("--as-of", type=parse_date, metavar="DATE", help="date exemptions are judged against (today)")
-    tune = p.add_argument_group("network")
-    tune.add_argument("--max-attempts", type=_positive_int, default=8, metavar="N", help="attempts per call (8)")
-    tune.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS", help="read timeout (30)")
-    tune.add_argument("--workers", type=_positive_int, default=8, metavar="N", help="concurrent reads (8)")
+    add_network_options(p)
     p.set_defaults(func=run)
 
     actions = p.add_subparsers(dest="evidence_action", metavar="ACTION")
@@ -89,38 +70,25 @@ def run(args: argparse.Namespace) -> int:
     from ..evidence.build import Request, make
     from ..live.collect import Progress
     from ..live.regions import parse_regions
-    from ..live.session import ConnectOptions
     from ..records.adapters import default_period_start
 
     if not args.out:
         raise UsageError("evidence: --out DIR is required (or use 'soc2-checks evidence verify DIR')")
-    if args.external_id and not args.role_arn:
-        raise UsageError("--external-id needs --role-arn")
-    period_end = args.period_end or dt.datetime.now(dt.UTC).date()
-    period_start = args.period_start or default_period_start(period_end)
-    if period_start > period_end:
-        raise UsageError(f"--period-start {period_start} is after the period end {period_end}")
+    options = connect_options(args)
+    end = period_end(args)
+    start = args.period_start or default_period_start(end)
     regions = parse_regions(args.regions) if args.regions else None
     out = Path(args.out)
     from ..evidence.package import check_target
 
     check_target(out)
     st = setup(args)
-    records = _records(args)
-    options = ConnectOptions(
-        profile=args.profile,
-        role_arn=args.role_arn,
-        external_id=args.external_id,
-        endpoint_url=args.endpoint_url,
-        max_attempts=args.max_attempts,
-        read_timeout=args.timeout,
-        connect_timeout=min(5.0, args.timeout),
-    )
+    records = records_from_args(args)
     request = Request(
         out=out,
         options=options,
-        period_start=period_start,
-        period_end=period_end,
+        period_start=start,
+        period_end=end,
         regions=regions,
         all_regions=args.all_regions,
         records=records,
@@ -129,22 +97,8 @@ def run(args: argparse.Namespace) -> int:
         progress=Progress(),
     )
     outcome = make(request, st)
-    _print_outcome(outcome, args.period_start is None, period_start, period_end)
+    _print_outcome(outcome, args.period_start is None, start, end)
     return 0 if outcome.complete else 3
-
-
-def _records(args: argparse.Namespace):
-    if not (args.records or args.hr_terminations or args.tickets):
-        return None
-    from ..records.load import load_records
-
-    return load_records(
-        args.records,
-        hr_terminations=args.hr_terminations,
-        hr_employees=args.hr_employees,
-        hr_columns=args.hr_columns,
-        tickets=args.tickets,
-    )
 
 
 def _print_outcome(outcome, default_start: bool, start: dt.date, end: dt.date) -> None:

@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from .aws_options import positive_int
+
 FREQUENCIES = ("annual", "quarterly", "monthly", "weekly", "daily", "multiple-daily")
 
 
@@ -24,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("population", metavar="POPULATION.csv", help="the population: a CSV with a header row")
     size = p.add_mutually_exclusive_group(required=True)
-    size.add_argument("--size", type=_positive_int, metavar="N", help="sample size")
+    size.add_argument("--size", type=positive_int, metavar="N", help="sample size")
     size.add_argument("--frequency", choices=FREQUENCIES, help="how often the control operates: sets the size")
     p.add_argument("--seed", required=True, metavar="S", help="the seed (record it with the sample)")
     p.add_argument(
@@ -103,13 +105,3 @@ def _unique_names(header: tuple[str, ...]) -> list[str]:
 
 def _padded(cells: tuple[str, ...], n: int) -> list[str]:
     return list(cells) + [""] * (n - len(cells))
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return value

@@ -90,7 +90,13 @@ def make(req: Request, st: Any) -> Outcome:
         workers=req.workers,
         progress=req.progress,
     )
-    results = scan.results + (_records_results(req, st, ctx) if req.records is not None else [])
+    results, warnings = list(scan.results), list(scan.warnings)
+    if req.records is not None:
+        from ..records import scan as records_scan
+
+        done = records_scan.run(req.records, st.registry, ctx, st.mapping.criteria_for, live=True)
+        results += done.results
+        warnings += done.warnings
     finished = dt.datetime.now(dt.UTC)
     report = ScanReport(
         kind="live",
@@ -100,7 +106,7 @@ def make(req: Request, st: Any) -> Outcome:
         results=results,
         period_start=req.period_start,
         period_end=req.period_end,
-        warnings=scan.warnings,
+        warnings=warnings,
     )
     report.results, report.exemptions = apply_register(results, st.register, st.as_of)
 
@@ -149,24 +155,7 @@ def make(req: Request, st: Any) -> Outcome:
         alias=alias,
     )
     doc, digest = package.write(req.out, info, artifacts, st.mapping.criteria_for)
-    return Outcome(req.out, doc, digest, artifacts, scan.warnings)
-
-
-def _records_results(req: Request, st: Any, ctx: Any) -> list[Result]:
-    """SOC2_OPS_3..6 over the records alone, as ``soc2-checks records`` judges them; SOC2_OPS_1
-    and SOC2_OPS_2 came from the live scan's joins."""
-    from ..engine import error_results, evaluate
-    from ..model import Source, Subject
-    from ..records import adapters
-
-    inv = adapters.subjects(req.records, req.period_start, req.period_end)
-    checks = [c for c in st.registry if Source.RECORDS in c.sources]
-    ids = {c.id for c in checks}
-    results = evaluate(inv.subjects, st.registry, ctx, st.mapping.criteria_for, selected=lambda c: c.id in ids)
-    for gap in inv.gaps:
-        wanted = [c for c in checks if set(c.views) & set(gap.views)]
-        results += error_results(wanted, Subject(gap.resource, None), gap.message, st.mapping.criteria_for)
-    return results
+    return Outcome(req.out, doc, digest, artifacts, warnings)
 
 
 def _results(report: ScanReport, st: Any, at: dt.datetime) -> list[Artifact]:
