@@ -101,11 +101,17 @@ def setup(args: argparse.Namespace) -> Setup:
 def finish(report: ScanReport, st: Setup, args: argparse.Namespace) -> int:
     """Apply the register, write every requested output atomically, return the exit code."""
     from ..exemptions import apply_register
-    from ..outputs import render
 
     report.results, report.exemptions = apply_register(
         report.results, st.register, st.as_of, checks_in_scope(report, st)
     )
+    return emit(report, st, args)
+
+
+def emit(report: ScanReport, st: Setup, args: argparse.Namespace) -> int:
+    """Write every requested output of a finished report and return its exit code."""
+    from ..outputs import render
+
     formats = args.output or ["cli"]
     color = False if args.output_file else None  # never colour codes in a file
     rendered = [(fmt, render(fmt, report, st, color=color)) for fmt in formats]

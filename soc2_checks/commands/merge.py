@@ -4,10 +4,8 @@ shards of ``live --org --shard K/N`` run as a job array."""
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from .common import OUTPUT_FORMATS, setup, write_outputs
+from .common import OUTPUT_FORMATS, emit, setup
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,21 +52,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..live.compare import compare, load_previous
     from ..live.merge import load_all, merge
-    from ..outputs import render
 
     st = setup(args)
     merged = merge(load_all(args.files), partial=args.partial).report
     if args.compare_to:
         previous = load_previous(args.compare_to, merged.kind)
         merged.comparison = compare(previous.report, merged, args.compare_to)
-    formats = args.output or ["cli"]
-    color = False if args.output_file else None
-    rendered = [(fmt, render(fmt, merged, st, color=color)) for fmt in formats]
-    if args.output_file:
-        write_outputs(Path(args.output_file), rendered)
-    else:
-        for _fmt, text in rendered:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        sys.stdout.flush()
-    code = merged.exit_code()
-    return 0 if args.soft_fail and code in (1, 3) else code
+    return emit(merged, st, args)
