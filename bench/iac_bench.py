@@ -1,0 +1,666 @@
+"""Pull-request scan cost: ``soc2-checks iac`` next to plain Checkov on company-shaped Terraform.
+
+Generates Terraform trees of about 500, 2,000 and 5,000 resources in the shape of a company
+repository (``modules/`` for S3 buckets with their split settings, IAM roles with policy
+documents and security groups with standalone rules; ``envs/<env>/<service>/`` roots calling
+them, with their own buckets, IAM policies written as ``jsonencode()`` and heredocs, groups with
+inline and standalone rules, instances, volumes, databases, KMS keys and resources no SOC 2
+check reads; an account baseline per environment), then measures, side by side and
+interleaved in one run, the median wall time and peak memory of:
+
+- ``checkov -d X --framework terraform`` (every built-in check) and the same with
+  ``--external-checks-dir "$(soc2-checks checkov-dir)"`` (our overhead inside a team's run);
+- ``soc2-checks iac -d X`` (Checkov in-process with the SOC 2 checks only, plus the
+  cross-resource joins and the post-processing);
+- ``checkov -d X --framework terraform --check CKV_AWS_19`` (one check: parsing and the
+  graph, the floor any scan pays).
+
+Every command runs with ``--skip-download`` (Checkov) and ``CKV_SKIP_PACKAGE_UPDATE_CHECK=true``;
+peak memory is each command's own maxrss, read by GNU time. The trees go to ``bench/out/``
+(git-ignored)::
+
+    python bench/iac_bench.py [--sizes 500 2000 5000] [--runs 5] [--large-runs 3] [--write-results]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+RESULTS = HERE / "RESULTS.md"
+ENVS = ("prod", "staging", "dev")
+SECTION = "## Pull-request scans"
+
+TARGETS = {
+    "overhead": 0.05,  # external checks inside a plain Checkov run
+    "vs_all": 0.35,  # soc2-checks iac vs checkov with all its checks
+    "vs_floor": 1.3,  # soc2-checks iac vs checkov with one check
+    "memory": 1.2,  # peak memory at the largest size vs plain Checkov
+}
+
+# -- the generated repository ------------------------------------------------------------
+
+MODULE_BUCKET = """\
+variable "name" {
+  type = string
+}
+
+variable "kms_key_arn" {
+  type    = string
+  default = null
+}
+
+resource "aws_s3_bucket" "this" {
+  bucket = var.name
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  bucket                  = aws_s3_bucket.this.id
+  block_public_acls       = true
+  ignore_public_acls      = true
+  block_public_policy     = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = aws_s3_bucket.this.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  bucket = aws_s3_bucket.this.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+output "arn" {
+  value = aws_s3_bucket.this.arn
+}
+"""
+
+MODULE_ROLE = """\
+variable "name" {
+  type = string
+}
+
+variable "bucket_arn" {
+  type = string
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${var.bucket_arn}/*"]
+  }
+  statement {
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = var.name
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "${var.name}-app"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.this.json
+}
+
+resource "aws_iam_role_policy_attachment" "read_only" {
+  role       = aws_iam_role.this.name
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+"""
+
+MODULE_GROUP = """\
+variable "name" {
+  type = string
+}
+
+variable "vpc_id" {
+  type = string
+}
+
+variable "ingress_cidrs" {
+  type    = list(string)
+  default = ["10.0.0.0/8"]
+}
+
+resource "aws_security_group" "this" {
+  name   = var.name
+  vpc_id = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "https" {
+  security_group_id = aws_security_group.this.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.ingress_cidrs[0]
+}
+
+resource "aws_vpc_security_group_ingress_rule" "app" {
+  security_group_id = aws_security_group.this.id
+  ip_protocol       = "tcp"
+  from_port         = 8080
+  to_port           = 8080
+  cidr_ipv4         = "10.0.0.0/8"
+}
+
+resource "aws_vpc_security_group_egress_rule" "all" {
+  security_group_id = aws_security_group.this.id
+  ip_protocol       = "-1"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+output "id" {
+  value = aws_security_group.this.id
+}
+"""
+
+RESOURCES_PER_SERVICE = 28  # 12 in module calls, 16 written in the root (the database in every third)
+BASELINE_RESOURCES = 8
+
+
+def service_tf(env: str, i: int) -> str:
+    name = f"acme-{env}-svc{i:03d}"
+    ssh_open = i % 10 == 3  # a few real findings, as in any repository
+    unencrypted_volume = i % 7 == 5
+    database = i % 3 == 0
+    return f"""\
+terraform {{
+  required_providers {{
+    aws = {{
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }}
+  }}
+}}
+
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+variable "vpc_id" {{
+  type = string
+}}
+
+module "data_bucket" {{
+  source      = "../../../modules/s3-bucket"
+  name        = "{name}-data"
+  kms_key_arn = aws_kms_key.data.arn
+}}
+
+module "app_role" {{
+  source     = "../../../modules/iam-role"
+  name       = "{name}-app"
+  bucket_arn = module.data_bucket.arn
+}}
+
+module "app_sg" {{
+  source = "../../../modules/security-group"
+  name   = "{name}-app"
+  vpc_id = var.vpc_id
+}}
+
+resource "aws_kms_key" "data" {{
+  description         = "{name} data"
+  enable_key_rotation = true
+}}
+
+resource "aws_s3_bucket" "logs" {{
+  bucket = "{name}-logs"
+}}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {{
+  bucket = aws_s3_bucket.logs.id
+  rule {{
+    apply_server_side_encryption_by_default {{
+      sse_algorithm = "AES256"
+    }}
+  }}
+}}
+
+resource "aws_s3_bucket_public_access_block" "logs" {{
+  bucket                  = aws_s3_bucket.logs.id
+  block_public_acls       = true
+  ignore_public_acls      = true
+  block_public_policy     = true
+  restrict_public_buckets = true
+}}
+
+resource "aws_s3_bucket_acl" "logs" {{
+  bucket = aws_s3_bucket.logs.id
+  acl    = "log-delivery-write"
+}}
+
+resource "aws_iam_policy" "deploy" {{
+  name = "{name}-deploy"
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect   = "Allow"
+      Action   = ["ecs:UpdateService", "ecs:DescribeServices"]
+      Resource = "arn:aws:ecs:us-east-1:123456789012:service/{name}/*"
+    }}]
+  }})
+}}
+
+resource "aws_iam_role" "ci" {{
+  name               = "{name}-ci"
+  assume_role_policy = "{{}}"
+}}
+
+resource "aws_iam_role_policy" "ci" {{
+  name = "{name}-ci"
+  role = aws_iam_role.ci.id
+  policy = <<EOF
+{{
+  "Version": "2012-10-17",
+  "Statement": [
+    {{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}}
+  ]
+}}
+EOF
+}}
+
+resource "aws_security_group" "lb" {{
+  name   = "{name}-lb"
+  vpc_id = var.vpc_id
+  ingress {{
+    protocol    = "tcp"
+    from_port   = 443
+    to_port     = 443
+    cidr_blocks = ["0.0.0.0/0"]
+  }}
+}}
+
+resource "aws_security_group_rule" "lb_admin" {{
+  type              = "ingress"
+  security_group_id = aws_security_group.lb.id
+  protocol          = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_blocks       = ["{"0.0.0.0/0" if ssh_open else "10.20.0.0/16"}"]
+}}
+
+resource "aws_vpc_security_group_ingress_rule" "lb_https_v6" {{
+  security_group_id = aws_security_group.lb.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = "::/0"
+}}
+
+resource "aws_instance" "worker" {{
+  ami                    = "ami-0123456789abcdef0"
+  instance_type          = "t3.small"
+  vpc_security_group_ids = [module.app_sg.id]
+  root_block_device {{
+    encrypted = true
+  }}
+}}
+
+resource "aws_ebs_volume" "scratch" {{
+  availability_zone = "us-east-1a"
+  size              = 20
+  encrypted         = {"false" if unencrypted_volume else "true"}
+}}
+
+resource "aws_db_instance" "db" {{
+  count             = {1 if database else 0}
+  identifier        = "{name}"
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  allocated_storage = 20
+  storage_encrypted = true
+}}
+
+resource "aws_sqs_queue" "jobs" {{
+  name = "{name}-jobs"
+}}
+
+resource "aws_cloudwatch_log_group" "app" {{
+  name              = "/acme/{name}"
+  retention_in_days = 30
+}}
+"""
+
+
+def baseline_tf(env: str) -> str:
+    return f"""\
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+resource "aws_iam_account_password_policy" "this" {{
+  minimum_password_length        = 14
+  password_reuse_prevention      = 24
+  max_password_age               = 90
+  require_uppercase_characters   = true
+  require_lowercase_characters   = true
+  require_numbers                = true
+  require_symbols                = true
+}}
+
+resource "aws_s3_account_public_access_block" "this" {{
+  block_public_acls       = true
+  ignore_public_acls      = true
+  block_public_policy     = true
+  restrict_public_buckets = true
+}}
+
+resource "aws_ebs_encryption_by_default" "this" {{
+  enabled = true
+}}
+
+resource "aws_cloudtrail" "org" {{
+  name                       = "acme-{env}"
+  s3_bucket_name             = "acme-{env}-trail"
+  is_multi_region_trail      = true
+  enable_log_file_validation = true
+}}
+
+resource "aws_guardduty_detector" "this" {{
+  enable = true
+}}
+
+resource "aws_config_configuration_recorder" "this" {{
+  name     = "acme-{env}"
+  role_arn = "arn:aws:iam::123456789012:role/config"
+}}
+
+resource "aws_config_configuration_recorder_status" "this" {{
+  name       = aws_config_configuration_recorder.this.name
+  is_enabled = true
+}}
+
+resource "aws_kms_key" "trail" {{
+  enable_key_rotation = true
+}}
+"""
+
+
+def generate(size: int, root: Path) -> dict[str, int]:
+    """Write a tree of about ``size`` resources; returns what it holds."""
+    if root.exists():
+        shutil.rmtree(root)
+    modules = root / "modules"
+    for name, text in (("s3-bucket", MODULE_BUCKET), ("iam-role", MODULE_ROLE), ("security-group", MODULE_GROUP)):
+        (modules / name).mkdir(parents=True)
+        (modules / name / "main.tf").write_text(text)
+    services = 1
+    while services * (RESOURCES_PER_SERVICE - 1) + math.ceil(services / 3) + BASELINE_RESOURCES * len(ENVS) < size:
+        services += 1
+    databases = 0
+    for i in range(services):
+        env = ENVS[i % len(ENVS)]
+        folder = root / "envs" / env / f"svc{i:03d}"
+        folder.mkdir(parents=True)
+        (folder / "main.tf").write_text(service_tf(env, i))
+        databases += i % 3 == 0
+    for env in ENVS:
+        folder = root / "envs" / env / "account"
+        folder.mkdir(parents=True)
+        (folder / "main.tf").write_text(baseline_tf(env))
+    resources = services * (RESOURCES_PER_SERVICE - 1) + databases + BASELINE_RESOURCES * len(ENVS)
+    return {"resources": resources, "services": services, "roots": services + len(ENVS)}
+
+
+# -- measuring -------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    key: str
+    label: str
+    argv: list[str]
+    times: list[float] = field(default_factory=list)
+    peaks: list[int] = field(default_factory=list)  # KB
+
+    @property
+    def time(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def peak_mb(self) -> float:
+        return statistics.median(self.peaks) / 1024
+
+
+def cases(tree: Path, checkov_dir: str, out_file: Path) -> list[Case]:
+    bindir = Path(sys.executable).parent
+    checkov = str(bindir / "checkov")
+    soc2 = str(bindir / "soc2-checks")
+    plain = [checkov, "-d", str(tree), "--framework", "terraform", "--skip-download", "-o", "json"]
+    return [
+        Case("all", "checkov -d X --framework terraform (all built-in checks)", plain),
+        Case(
+            "all_plus_ours",
+            'checkov -d X --framework terraform --external-checks-dir "$(soc2-checks checkov-dir)"',
+            [*plain, "--external-checks-dir", checkov_dir],
+        ),
+        Case(
+            "ours",
+            "soc2-checks iac -d X",
+            [soc2, "iac", "-d", str(tree), "-o", "json", "--output-file", str(out_file)],
+        ),
+        Case("floor", "checkov -d X --framework terraform --check CKV_AWS_19", [*plain, "--check", "CKV_AWS_19"]),
+    ]
+
+
+def run_once(case: Case, env: dict[str, str]) -> None:
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
+        argv = ["/usr/bin/time", "-f", "%e %M", "-o", stats.name, *case.argv]
+        proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if proc.returncode not in (0, 1):  # findings exit 1 in both tools
+            raise SystemExit(f"{case.label} exited {proc.returncode}: {proc.stderr[-2000:]}")
+        elapsed, peak = Path(stats.name).read_text().split()[-2:]
+    case.times.append(float(elapsed))
+    case.peaks.append(int(peak))
+
+
+def machine() -> dict[str, str]:
+    import importlib.metadata as md
+
+    return {
+        "date": dt.date.today().isoformat(),
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "platform": f"{platform.system()} {platform.release()} {platform.machine()}",
+        "checkov": md.version("checkov"),
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+    }
+
+
+def measure(sizes: list[int], runs: int, large_runs: int) -> dict:
+    env = {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
+    checkov_dir = subprocess.run(
+        [str(Path(sys.executable).parent / "soc2-checks"), "checkov-dir"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    report: dict = {"machine": machine(), "sizes": {}}
+    for size in sizes:
+        tree = OUT / f"tf-{size}"
+        shape = generate(size, tree)
+        n = runs if size < max(sizes) or len(sizes) == 1 else large_runs
+        todo = cases(tree, checkov_dir, OUT / f"soc2-{size}.json")
+        for case in todo:  # warm the file cache and Python's bytecode once
+            run_once(case, env)
+            case.times.clear()
+            case.peaks.clear()
+        for i in range(n):
+            for case in todo if i % 2 == 0 else reversed(todo):  # interleaved, alternating order
+                run_once(case, env)
+                print(f"  {size:>5} run {i + 1}/{n}  {case.key:14s} {case.times[-1]:6.1f} s", file=sys.stderr)
+        report["sizes"][size] = {
+            **shape,
+            "runs": n,
+            "cases": {c.key: {"label": c.label, "times": c.times, "peaks_kb": c.peaks} for c in todo},
+        }
+    report["machine"]["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return report
+
+
+# -- reporting -------------------------------------------------------------------------
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def table(report: dict) -> str:
+    sizes = sorted(report["sizes"], key=int)
+    lines = [
+        "| resources (roots) | all built-in checks | + SOC 2 external checks | overhead | one check (CKV_AWS_19) "
+        "| `soc2-checks iac` | iac / all | iac / one check | peak memory: all / iac |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in sizes:
+        s = report["sizes"][size]
+        c = {k: v for k, v in s["cases"].items()}
+        t = {k: median(v["times"]) for k, v in c.items()}
+        m = {k: median(v["peaks_kb"]) / 1024 for k, v in c.items()}
+        lines.append(
+            f"| {s['resources']:,} ({s['roots']}) | {t['all']:.1f} s | {t['all_plus_ours']:.1f} s "
+            f"| {(t['all_plus_ours'] / t['all'] - 1) * 100:+.1f}% | {t['floor']:.1f} s | {t['ours']:.1f} s "
+            f"| {t['ours'] / t['all']:.2f}x | {t['ours'] / t['floor']:.2f}x | {m['all']:.0f} / {m['ours']:.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def verdicts(report: dict) -> list[str]:
+    sizes = sorted(report["sizes"], key=int)
+    largest, smallest = report["sizes"][sizes[-1]], report["sizes"][sizes[0]]
+
+    def t(s: dict, key: str) -> float:
+        return median(s["cases"][key]["times"])
+
+    def peak(s: dict, key: str) -> float:
+        return median(s["cases"][key]["peaks_kb"])
+
+    out = []
+    worst = max((t(report["sizes"][z], "all_plus_ours") / t(report["sizes"][z], "all") - 1) for z in sizes)
+    out.append(f"external checks' overhead in a plain Checkov run: worst {worst * 100:+.1f}% (target <= +5%)")
+    worst = max(t(report["sizes"][z], "ours") / t(report["sizes"][z], "all") for z in sizes)
+    out.append(f"soc2-checks iac / checkov with all checks: worst {worst:.2f}x (target <= 0.35x)")
+    worst = max(t(report["sizes"][z], "ours") / t(report["sizes"][z], "floor") for z in sizes)
+    out.append(f"soc2-checks iac / checkov with one check: worst {worst:.2f}x (target <= 1.3x)")
+    if len(sizes) > 1:
+        growth = t(largest, "ours") / t(smallest, "ours")
+        scale = largest["resources"] / smallest["resources"]
+        floor_growth = t(largest, "floor") / t(smallest, "floor")
+        out.append(
+            f"growth {smallest['resources']:,} -> {largest['resources']:,} resources ({scale:.1f}x): "
+            f"soc2-checks iac {growth:.1f}x, one-check Checkov {floor_growth:.1f}x (target: no worse than linear)"
+        )
+    ratio = peak(largest, "ours") / peak(largest, "all")
+    out.append(
+        f"peak memory at {largest['resources']:,} resources: soc2-checks iac {peak(largest, 'ours') / 1024:.0f} MB, "
+        f"plain Checkov {peak(largest, 'all') / 1024:.0f} MB ({ratio:.2f}x; target <= 1.2x)"
+    )
+    return out
+
+
+def section(report: dict, argv: list[str]) -> str:
+    m = report["machine"]
+    cases_ = next(iter(report["sizes"].values()))["cases"]
+    commands = "\n".join(f"# {c['label']}" for c in cases_.values())
+    runs = ", ".join(f"{report['sizes'][z]['runs']} at {report['sizes'][z]['resources']:,}" for z in report["sizes"])
+    return f"""{SECTION}
+
+`python bench/iac_bench.py {" ".join(argv)}` on {m["date"]}: {m["cores"]} cores, Python {m["python"]}, \
+{m["platform"]}, Checkov {m["checkov"]}; load average {m["load"]} at the start and {m["load_after"]} at the \
+end (other engineers' test runs share the machine, so every figure is a median of interleaved runs: {runs}).
+
+The trees (`bench/out/tf-N`, generated by the script) are shaped like a company repository:
+`modules/` (an S3 bucket with its split encryption, public access block, versioning and ownership
+resources; an IAM role with `aws_iam_policy_document`s; a security group with standalone rules),
+`envs/<prod|staging|dev>/<service>/` roots of {RESOURCES_PER_SERVICE} resources calling them (so the
+same module addresses recur in every root) next to their own split buckets, `jsonencode()` and
+heredoc policies, groups with inline and standalone rules, instances, volumes, databases, KMS
+keys, SQS queues and log groups, and an account baseline per environment. Commands, each with
+`CKV_SKIP_PACKAGE_UPDATE_CHECK=true` and, for Checkov, `--skip-download -o json`:
+
+```
+{commands}
+```
+
+{table(report)}
+
+{chr(10).join(f"- {v}" for v in verdicts(report))}
+"""
+
+
+def write_results(text: str) -> None:
+    """Replace this section of RESULTS.md (or append it), leaving the others as they are."""
+    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    if pattern.search(current):
+        updated = pattern.sub(lambda _m: text.rstrip("\n") + "\n\n", current, count=1)
+    else:
+        updated = current.rstrip("\n") + "\n\n" + text
+    RESULTS.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
+    parser.add_argument("--runs", type=int, default=5, help="runs per command below the largest size")
+    parser.add_argument("--large-runs", type=int, default=3, help="runs per command at the largest size")
+    parser.add_argument("--generate-only", action="store_true", help="write the trees and stop")
+    parser.add_argument("--write-results", action="store_true", help=f"update the section of {RESULTS.name}")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    if args.generate_only:
+        for size in args.sizes:
+            print(size, generate(size, OUT / f"tf-{size}"))
+        return
+    report = measure(args.sizes, args.runs, args.large_runs)
+    (OUT / "iac_bench.json").write_text(json.dumps(report, indent=2))
+    text = section(report, sys.argv[1:])
+    print(text)
+    if args.write_results:
+        write_results(text)
+
+
+if __name__ == "__main__":
+    main()
