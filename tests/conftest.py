@@ -10,7 +10,9 @@ EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 
 
-def install_entry_point_dist(where: Path, name: str, entry_points: dict[str, str], source_dir: Path | None = None) -> Path:
+def install_entry_point_dist(
+    where: Path, name: str, entry_points: dict[str, str], source_dir: Path | None = None
+) -> Path:
     """Make a distribution visible to importlib.metadata the way pip would, by writing its
     .dist-info folder; the plugin module itself is imported from ``source_dir``."""
     dist = where / f"{name.replace('-', '_')}-1.0.0.dist-info"

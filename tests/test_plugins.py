@@ -136,7 +136,7 @@ from pathlib import Path
 
 @hookimpl
 def soc2_checks_mapping_files():
-    return [Path({str(tmp_path / 'm.yaml')!r})]
+    return [Path({str(tmp_path / "m.yaml")!r})]
 """,
     )
     assert main(["controls"]) == 2

@@ -18,7 +18,7 @@ import copy
 import os
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +63,7 @@ class TfBlock:
     base: str = ""  # the address without its count/for_each key
     marked: bool = False  # conf is a copy with null and unresolved variables settled
     absent: bool = False  # its count evaluates to 0 once variables are substituted
+    _exists: bool | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.module_prefix = _MODULE_PREFIX.match(self.address).group(1)  # type: ignore[union-attr]
@@ -70,7 +71,9 @@ class TfBlock:
 
     @property
     def exists(self) -> bool:
-        return not self.absent and not never_created(self.conf)
+        if self._exists is None:
+            self._exists = not self.absent and not never_created(self.conf)
+        return self._exists
 
 
 @dataclass
@@ -92,7 +95,13 @@ class _Vertex:
 class TfIndex:
     """Look-ups over one scan's Terraform blocks and the references between them."""
 
-    def __init__(self, blocks: Iterable[TfBlock], edges: Iterable[tuple[Any, Any, str]] = (), vertices=None) -> None:
+    def __init__(
+        self,
+        blocks: Iterable[TfBlock],
+        edges: Iterable[tuple[Any, Any, str]] = (),
+        vertices: dict[Any, _Vertex] | None = None,
+        out_edges: Callable[[Any], list[tuple[Any, str]]] | None = None,
+    ) -> None:
         self.blocks: list[TfBlock] = list(blocks)
         self._vertices: dict[Any, _Vertex] = dict(vertices or {})
         for b in self.blocks:
@@ -101,6 +110,7 @@ class TfIndex:
         self._out: dict[Any, list[tuple[Any, str]]] = defaultdict(list)
         for src, dst, label in edges:
             self._out[src].append((dst, label))
+        self._out_edges = out_edges  # a graph's edges are read per vertex, when a join needs them
         self._by_address: dict[str, list[TfBlock]] = defaultdict(list)
         self._by_conf: dict[int, TfBlock] = {id(b.conf): b for b in self.blocks}
         self._by_base: dict[tuple[str, str], list[TfBlock]] = defaultdict(list)
@@ -110,6 +120,7 @@ class TfIndex:
             self._by_address[key].append(b)
             self._by_base[(b.root, b.base if b.kind == "resource" else f"data.{b.base}")].append(b)
             self._by_type[b.type if b.kind == "resource" else f"data.{b.type}"].append(b)
+        self._of_type: dict[tuple[str, str | None], list[TfBlock]] = {}
         self._links: dict[tuple[str, str, str, str], tuple[dict[int, list[TfBlock]], list[TfBlock]]] = {}
         self.providers: dict[tuple[str, str], Any] = {}
         self._by_name: dict[tuple[str, str], dict[str, list[TfBlock]]] = {}
@@ -120,7 +131,7 @@ class TfIndex:
 
     @classmethod
     def from_graph(cls, graph: Any) -> TfIndex:
-        nodes, edges = _graph_items(graph)
+        nodes, out_edges = _graph_items(graph)
         blocks: list[TfBlock] = []
         vertices: dict[Any, _Vertex] = {}
         providers: dict[tuple[str, str], Any] = {}
@@ -157,7 +168,7 @@ class TfIndex:
                     modules[str(attrs.get("__address__") or attrs.get("block_name_") or "")] = attrs
                 elif kind == "provider":
                     providers[(_root_folder(attrs), str(attrs.get("block_name_") or ""))] = attrs.get("region")
-        index = cls(blocks, edges, vertices)
+        index = cls(blocks, vertices=vertices, out_edges=out_edges)
         index.providers = providers
         index._variables = variables
         index._modules = modules
@@ -190,7 +201,12 @@ class TfIndex:
 
     def of_type(self, rtype: str, root: str | None = None) -> list[TfBlock]:
         """Existing resources of one type, in one root module (``root``) or in the whole scan."""
-        return [b for b in self._by_type.get(rtype, []) if b.exists and (root is None or b.root == root)]
+        key = (rtype, root)
+        found = self._of_type.get(key)
+        if found is None:
+            found = [b for b in self._by_type.get(rtype, []) if b.exists and (root is None or b.root == root)]
+            self._of_type[key] = found
+        return found
 
     def region(self, block: TfBlock) -> str | None:
         """The region of the provider configuration a resource uses, when written literally."""
@@ -211,7 +227,7 @@ class TfIndex:
         found: list[TfBlock] = []
         seen = {block.node}
         queue: deque[tuple[Any, int, str | None]] = deque()
-        for dst, label in self._out.get(block.node, []):
+        for dst, label in self._edges(block.node):
             if _label_matches(label, attribute) and dst not in seen:
                 seen.add(dst)
                 queue.append((dst, 1, None))
@@ -225,7 +241,7 @@ class TfIndex:
                 continue
             if hops >= _MAX_HOPS:
                 continue
-            for dst, label in self._out.get(node, []):
+            for dst, label in self._edges(node):
                 if dst in seen:
                     continue
                 if wanted is not None and label != wanted:
@@ -289,6 +305,14 @@ class TfIndex:
         return self._value_targets(linker, value, target_type)[0]
 
     # -- internals ---------------------------------------------------------------------
+
+    def _edges(self, node: Any) -> list[tuple[Any, str]]:
+        if node in self._out:
+            return self._out[node]
+        if self._out_edges is None:
+            return []
+        found = self._out[node] = self._out_edges(node)
+        return found
 
     def variable(self, name: str, prefix: str, depth: int = 0) -> tuple[bool, Any]:
         """A variable's value as seen from a module (``prefix``): (True, value) when it is
@@ -538,15 +562,16 @@ def _get(obj: Any, key: str) -> Any:
     return getattr(obj, key, None)
 
 
-def _graph_items(graph: Any) -> tuple[Iterator[tuple[Any, dict[str, Any]]], list[tuple[Any, Any, str]]]:
-    """Vertices and edges of a rustworkx (Checkov's default) or networkx graph."""
+def _graph_items(
+    graph: Any,
+) -> tuple[Iterator[tuple[Any, dict[str, Any]]], Callable[[Any], list[tuple[Any, str]]]]:
+    """Vertices of a rustworkx (Checkov's default) or networkx graph, and a reader of one
+    vertex's outgoing edges (most vertices are never asked for theirs)."""
     if hasattr(graph, "node_indices"):  # rustworkx.PyDiGraph: payloads are (index, attributes)
         nodes = ((i, _payload(graph[i])) for i in graph.node_indices())
-        edges = [(s, d, _edge_label(data)) for s, d, data in graph.weighted_edge_list()]
-        return nodes, edges
+        return nodes, lambda node: [(d, _edge_label(data)) for _s, d, data in graph.out_edges(node)]
     nodes = ((n, attrs) for n, attrs in graph.nodes(data=True))
-    edges = [(s, d, _edge_label(data)) for s, d, data in graph.edges(data=True)]
-    return nodes, edges
+    return nodes, lambda node: [(d, _edge_label(data)) for _s, d, data in graph.out_edges(node, data=True)]
 
 
 def _payload(item: Any) -> dict[str, Any]:
