@@ -8,7 +8,8 @@ inline and standalone rules, instances, volumes, databases, KMS keys and resourc
 check reads; an account baseline per environment), then measures, side by side and
 interleaved in one run, the median wall time and peak memory of:
 
-- ``checkov -d X --framework terraform`` (every built-in check) and the same with
+- ``checkov -d X`` (Checkov's default: every framework, every built-in check);
+- ``checkov -d X --framework terraform`` (every built-in Terraform check) and the same with
   ``--external-checks-dir "$(soc2-checks checkov-dir)"`` (our overhead inside a team's run);
 - ``soc2-checks iac -d X`` (Checkov in-process with the SOC 2 checks only, plus the
   cross-resource joins and the post-processing);
@@ -455,7 +456,8 @@ class Case:
     key: str
     label: str
     argv: list[str]
-    times: list[float] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)  # wall seconds
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of the command and its children
     peaks: list[int] = field(default_factory=list)  # KB
 
     @property
@@ -473,7 +475,8 @@ def cases(tree: Path, checkov_dir: str, out_file: Path) -> list[Case]:
     soc2 = str(bindir / "soc2-checks")
     plain = [checkov, "-d", str(tree), "--framework", "terraform", "--skip-download", "-o", "json"]
     return [
-        Case("all", "checkov -d X --framework terraform (all built-in checks)", plain),
+        Case("default", "checkov -d X (every framework and built-in check: Checkov's default)", plain[:3] + plain[5:]),
+        Case("all", "checkov -d X --framework terraform (all built-in Terraform checks)", plain),
         Case(
             "all_plus_ours",
             'checkov -d X --framework terraform --external-checks-dir "$(soc2-checks checkov-dir)"',
@@ -490,12 +493,13 @@ def cases(tree: Path, checkov_dir: str, out_file: Path) -> list[Case]:
 
 def run_once(case: Case, env: dict[str, str]) -> None:
     with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
-        argv = ["/usr/bin/time", "-f", "%e %M", "-o", stats.name, *case.argv]
+        argv = ["/usr/bin/time", "-f", "%e %M %U %S", "-o", stats.name, *case.argv]
         proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if proc.returncode not in (0, 1):  # findings exit 1 in both tools
             raise SystemExit(f"{case.label} exited {proc.returncode}: {proc.stderr[-2000:]}")
-        elapsed, peak = Path(stats.name).read_text().split()[-2:]
+        elapsed, peak, user, system = Path(stats.name).read_text().split()[-4:]
     case.times.append(float(elapsed))
+    case.cpu.append(float(user) + float(system))
     case.peaks.append(int(peak))
 
 
@@ -526,6 +530,7 @@ def measure(sizes: list[int], runs: int, large_runs: int) -> dict:
         for case in todo:  # warm the file cache and Python's bytecode once
             run_once(case, env)
             case.times.clear()
+            case.cpu.clear()
             case.peaks.clear()
         for i in range(n):
             for case in todo if i % 2 == 0 else reversed(todo):  # interleaved, alternating order
@@ -534,7 +539,7 @@ def measure(sizes: list[int], runs: int, large_runs: int) -> dict:
         report["sizes"][size] = {
             **shape,
             "runs": n,
-            "cases": {c.key: {"label": c.label, "times": c.times, "peaks_kb": c.peaks} for c in todo},
+            "cases": {c.key: {"label": c.label, "times": c.times, "cpu": c.cpu, "peaks_kb": c.peaks} for c in todo},
         }
     report["machine"]["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     return report
@@ -547,22 +552,41 @@ def median(xs: list[float]) -> float:
     return statistics.median(xs)
 
 
-def table(report: dict) -> str:
-    sizes = sorted(report["sizes"], key=int)
+def figures(s: dict, metric: str) -> dict[str, float]:
+    return {k: median(v[metric]) for k, v in s["cases"].items()}
+
+
+def table(report: dict, metric: str) -> str:
+    unit = "wall time" if metric == "times" else "CPU time (user + system)"
     lines = [
-        "| resources (roots) | all built-in checks | + SOC 2 external checks | overhead | one check (CKV_AWS_19) "
-        "| `soc2-checks iac` | iac / all | iac / one check | peak memory: all / iac |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {unit}, median | `checkov -d X` | Terraform checks | + SOC 2 checks | overhead | one check "
+        "| `soc2-checks iac` | iac / default | iac / Terraform checks | iac / one check |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for size in sizes:
+    for size in sorted(report["sizes"], key=int):
         s = report["sizes"][size]
-        c = {k: v for k, v in s["cases"].items()}
-        t = {k: median(v["times"]) for k, v in c.items()}
-        m = {k: median(v["peaks_kb"]) / 1024 for k, v in c.items()}
+        t = figures(s, metric)
         lines.append(
-            f"| {s['resources']:,} ({s['roots']}) | {t['all']:.1f} s | {t['all_plus_ours']:.1f} s "
-            f"| {(t['all_plus_ours'] / t['all'] - 1) * 100:+.1f}% | {t['floor']:.1f} s | {t['ours']:.1f} s "
-            f"| {t['ours'] / t['all']:.2f}x | {t['ours'] / t['floor']:.2f}x | {m['all']:.0f} / {m['ours']:.0f} MB |"
+            f"| {s['resources']:,} resources, {s['roots']} roots | {t['default']:.1f} s | {t['all']:.1f} s "
+            f"| {t['all_plus_ours']:.1f} s | {(t['all_plus_ours'] / t['all'] - 1) * 100:+.1f}% "
+            f"| {t['floor']:.1f} s | {t['ours']:.1f} s "
+            f"| {t['ours'] / t['default']:.2f}x | {t['ours'] / t['all']:.2f}x | {t['ours'] / t['floor']:.2f}x |"
+        )
+    return "\n".join(lines)
+
+
+def memory_table(report: dict) -> str:
+    lines = [
+        "| peak memory (maxrss), median | `checkov -d X` | Terraform checks | + SOC 2 checks | one check "
+        "| `soc2-checks iac` | iac / Terraform checks |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in sorted(report["sizes"], key=int):
+        s = report["sizes"][size]
+        m = {k: v / 1024 for k, v in figures(s, "peaks_kb").items()}
+        lines.append(
+            f"| {s['resources']:,} resources | {m['default']:.0f} MB | {m['all']:.0f} MB | {m['all_plus_ours']:.0f} MB "
+            f"| {m['floor']:.0f} MB | {m['ours']:.0f} MB | {m['ours'] / m['all']:.2f}x |"
         )
     return "\n".join(lines)
 
@@ -570,44 +594,46 @@ def table(report: dict) -> str:
 def verdicts(report: dict) -> list[str]:
     sizes = sorted(report["sizes"], key=int)
     largest, smallest = report["sizes"][sizes[-1]], report["sizes"][sizes[0]]
+    by = {metric: {z: figures(report["sizes"][z], metric) for z in sizes} for metric in ("times", "cpu")}
 
-    def t(s: dict, key: str) -> float:
-        return median(s["cases"][key]["times"])
+    def worst(metric: str, a: str, b: str) -> float:
+        return max(by[metric][z][a] / by[metric][z][b] for z in sizes)
 
-    def peak(s: dict, key: str) -> float:
-        return median(s["cases"][key]["peaks_kb"])
-
-    out = []
-    worst = max((t(report["sizes"][z], "all_plus_ours") / t(report["sizes"][z], "all") - 1) for z in sizes)
-    out.append(f"external checks' overhead in a plain Checkov run: worst {worst * 100:+.1f}% (target <= +5%)")
-    worst = max(t(report["sizes"][z], "ours") / t(report["sizes"][z], "all") for z in sizes)
-    out.append(f"soc2-checks iac / checkov with all checks: worst {worst:.2f}x (target <= 0.35x)")
-    worst = max(t(report["sizes"][z], "ours") / t(report["sizes"][z], "floor") for z in sizes)
-    out.append(f"soc2-checks iac / checkov with one check: worst {worst:.2f}x (target <= 1.3x)")
+    out = [
+        "external checks' overhead in a plain Checkov run: worst "
+        f"{(worst('cpu', 'all_plus_ours', 'all') - 1) * 100:+.1f}% in CPU time, "
+        f"{(worst('times', 'all_plus_ours', 'all') - 1) * 100:+.1f}% in wall time (target <= +5%)",
+        f"soc2-checks iac / checkov with all its checks: worst {worst('times', 'ours', 'default'):.2f}x against "
+        f"`checkov -d X` and {worst('times', 'ours', 'all'):.2f}x against its Terraform checks alone, in wall time "
+        f"(target <= 0.35x); one check alone already costs {worst('times', 'floor', 'all'):.2f}x of the Terraform "
+        "checks at worst",
+        f"soc2-checks iac / checkov with one check: worst {worst('times', 'ours', 'floor'):.2f}x in wall time, "
+        f"{worst('cpu', 'ours', 'floor'):.2f}x in CPU time (target <= 1.3x)",
+    ]
     if len(sizes) > 1:
-        growth = t(largest, "ours") / t(smallest, "ours")
         scale = largest["resources"] / smallest["resources"]
-        floor_growth = t(largest, "floor") / t(smallest, "floor")
+        ours = by["cpu"][sizes[-1]]["ours"] / by["cpu"][sizes[0]]["ours"]
+        floor = by["cpu"][sizes[-1]]["floor"] / by["cpu"][sizes[0]]["floor"]
         out.append(
             f"growth {smallest['resources']:,} -> {largest['resources']:,} resources ({scale:.1f}x): "
-            f"soc2-checks iac {growth:.1f}x, one-check Checkov {floor_growth:.1f}x (target: no worse than linear)"
+            f"soc2-checks iac {ours:.1f}x in CPU time, one-check Checkov {floor:.1f}x (target: no worse than linear)"
         )
-    ratio = peak(largest, "ours") / peak(largest, "all")
+    mem = figures(largest, "peaks_kb")
     out.append(
-        f"peak memory at {largest['resources']:,} resources: soc2-checks iac {peak(largest, 'ours') / 1024:.0f} MB, "
-        f"plain Checkov {peak(largest, 'all') / 1024:.0f} MB ({ratio:.2f}x; target <= 1.2x)"
+        f"peak memory at {largest['resources']:,} resources: soc2-checks iac {mem['ours'] / 1024:.0f} MB, "
+        f"plain Checkov {mem['all'] / 1024:.0f} MB ({mem['ours'] / mem['all']:.2f}x; target <= 1.2x)"
     )
     return out
 
 
-def section(report: dict, argv: list[str]) -> str:
+def section(report: dict) -> str:
     m = report["machine"]
     cases_ = next(iter(report["sizes"].values()))["cases"]
     commands = "\n".join(f"# {c['label']}" for c in cases_.values())
     runs = ", ".join(f"{report['sizes'][z]['runs']} at {report['sizes'][z]['resources']:,}" for z in report["sizes"])
     return f"""{SECTION}
 
-`python bench/iac_bench.py {" ".join(argv)}` on {m["date"]}: {m["cores"]} cores, Python {m["python"]}, \
+`python bench/iac_bench.py {" ".join(report["argv"])}` on {m["date"]}: {m["cores"]} cores, Python {m["python"]}, \
 {m["platform"]}, Checkov {m["checkov"]}; load average {m["load"]} at the start and {m["load_after"]} at the \
 end (other engineers' test runs share the machine, so every figure is a median of interleaved runs: {runs}).
 
@@ -624,10 +650,47 @@ keys, SQS queues and log groups, and an account baseline per environment. Comman
 {commands}
 ```
 
-{table(report)}
+{table(report, "times")}
+
+{table(report, "cpu")}
+
+{memory_table(report)}
 
 {chr(10).join(f"- {v}" for v in verdicts(report))}
+
+{READING}
 """
+
+
+READING = """Reading the figures (what the targets meet, and why two are missed):
+
+- **`soc2-checks iac` against Checkov with all its checks (target 0.35x) is bounded by the
+  one-check run.** Parsing the HCL, loading the modules of every root, rendering variables and
+  building the graph are paid by any Checkov scan whatever it checks; here they are the
+  one-check column, 0.5x to 0.8x of the all-checks Terraform run, because these trees are
+  module-heavy (every root renders three module calls) and many of their resources (versioning,
+  ownership, rules, queues, log groups) have few built-in checks; the 0.35x target was set from
+  the field notes' tree, 19 s with all checks against 4.4 s with one. `soc2-checks iac` stays
+  within the 1.3x target of the one-check run at every size (last column), which is the part
+  this project controls; going below it would mean replacing Checkov's parser, which
+  principle 6 rules out. Against Checkov's default `checkov -d X` (every framework), it is
+  0.3x-0.45x in CPU time.
+- **The external checks' overhead (target 5%) is Checkov's per-check bookkeeping more than our
+  rules.** Timed inside one Checkov process on the 2,020-resource tree, the SOC 2 checks'
+  own code (building the views, the cross-resource index, the rules) took about 0.25 s of
+  ~9 s, under 3%. The rest of the difference is what Checkov does around every check
+  invocation, built-in or external, about 0.1 ms each: matching the check against the run's
+  filters, a debug log line, creating a record and masking secrets in its code lines, then
+  writing ~18% more records to the JSON output. 19 checks over ~1,850 resource/check pairs
+  pay that like any 1,850 built-in invocations would. The differences between runs on this
+  shared machine (the two Checkov columns swap places at some sizes) are of the same order, so
+  the wall and CPU medians above are the measurement, and the 5% is met at some sizes and not
+  at others.
+- Growth is sublinear for every command: start-up (`import checkov.main`, ~1.8 s) and the
+  loading of Checkov's ~1,000 built-in checks are fixed costs. Peak memory of
+  `soc2-checks iac` stays below plain Checkov's at every size: it runs the Terraform checks it
+  needs, keeps no report of the others, and its join index refers to Checkov's graph
+  (copying only configurations it had to settle)."""
 
 
 def write_results(text: str) -> None:
@@ -648,15 +711,23 @@ def main() -> None:
     parser.add_argument("--large-runs", type=int, default=3, help="runs per command at the largest size")
     parser.add_argument("--generate-only", action="store_true", help="write the trees and stop")
     parser.add_argument("--write-results", action="store_true", help=f"update the section of {RESULTS.name}")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite the report from the last run's bench/out/iac_bench.json"
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     if args.generate_only:
         for size in args.sizes:
             print(size, generate(size, OUT / f"tf-{size}"))
         return
-    report = measure(args.sizes, args.runs, args.large_runs)
-    (OUT / "iac_bench.json").write_text(json.dumps(report, indent=2))
-    text = section(report, sys.argv[1:])
+    if args.report_only:
+        report = json.loads((OUT / "iac_bench.json").read_text())
+        report["sizes"] = {int(k): v for k, v in report["sizes"].items()}
+    else:
+        report = measure(args.sizes, args.runs, args.large_runs)
+        report["argv"] = sys.argv[1:]
+        (OUT / "iac_bench.json").write_text(json.dumps(report, indent=2))
+    text = section(report)
     print(text)
     if args.write_results:
         write_results(text)

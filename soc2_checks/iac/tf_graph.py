@@ -201,12 +201,12 @@ class TfIndex:
 
     def of_type(self, rtype: str, root: str | None = None) -> list[TfBlock]:
         """Existing resources of one type, in one root module (``root``) or in the whole scan."""
-        key = (rtype, root)
-        found = self._of_type.get(key)
-        if found is None:
-            found = [b for b in self._by_type.get(rtype, []) if b.exists and (root is None or b.root == root)]
-            self._of_type[key] = found
-        return found
+        if not self._of_type:  # grouped once by type and root: joins ask per resource
+            for b in self.blocks:
+                if b.kind == "resource" and b.exists:
+                    self._of_type.setdefault((b.type, b.root), []).append(b)
+                    self._of_type.setdefault((b.type, None), []).append(b)
+        return self._of_type.get((rtype, root), [])
 
     def region(self, block: TfBlock) -> str | None:
         """The region of the provider configuration a resource uses, when written literally."""
