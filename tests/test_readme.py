@@ -41,4 +41,5 @@ def test_first_block_installs_and_scans_then_installs_and_tests():
 def test_every_shown_command_parses(command):
     argv = shlex.split(command.replace("$(date +%F)", "2026-11-26").replace("<the hash it printed>", "abc"))
     argv = [a for a in argv if not a.startswith(">")]
-    build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
+    assert callable(args.func)

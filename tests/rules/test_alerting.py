@@ -9,7 +9,7 @@ import pytest
 from soc2_checks.model import Status
 from soc2_checks.views.alerting import EventRule, MetricFilterAlarm, TrailChangeAlerting
 
-from .verdicts import MISSING, UNKNOWN, expect
+from .verdicts import MISSING, UNKNOWN, assert_verdict
 
 P, F, E = Status.PASSED, Status.FAILED, Status.ERROR
 ALL = ("StopLogging", "DeleteTrail", "UpdateTrail")
@@ -104,7 +104,9 @@ def alerting(rules=(), filters=()) -> TrailChangeAlerting:
     ],
 )
 def test_aws_19_passes_when_every_event_alerts(rules, filters):
-    expect("SOC2_AWS_19", alerting(rules, filters), P, "Every CloudTrail stop, delete and update call raises an alert")
+    assert_verdict(
+        "SOC2_AWS_19", alerting(rules, filters), P, "Every CloudTrail stop, delete and update call raises an alert"
+    )
 
 
 @pytest.mark.parametrize(
@@ -179,7 +181,7 @@ def test_aws_19_passes_when_every_event_alerts(rules, filters):
     ],
 )
 def test_aws_19_fails_naming_uncovered_events(rules, filters, uncovered):
-    expect("SOC2_AWS_19", alerting(rules, filters), F, f"Nothing alerts on CloudTrail {uncovered}")
+    assert_verdict("SOC2_AWS_19", alerting(rules, filters), F, f"Nothing alerts on CloudTrail {uncovered}")
 
 
 @pytest.mark.parametrize(
@@ -206,4 +208,4 @@ def test_aws_19_fails_naming_uncovered_events(rules, filters, uncovered):
     ],
 )
 def test_aws_19_unresolved_and_unread(view, status, fragment):
-    expect("SOC2_AWS_19", view, status, fragment)
+    assert_verdict("SOC2_AWS_19", view, status, fragment)

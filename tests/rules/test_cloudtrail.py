@@ -7,7 +7,7 @@ import pytest
 from soc2_checks.model import Status
 from soc2_checks.views.cloudtrail import AccountTrails, Trail
 
-from .verdicts import MISSING, UNKNOWN, expect
+from .verdicts import MISSING, UNKNOWN, assert_verdict
 
 P, F, E = Status.PASSED, Status.FAILED, Status.ERROR
 UNCONFIRMED = "Cannot be confirmed"
@@ -30,7 +30,7 @@ def trail(name: str = "t", **changes) -> Trail:
     ],
 )
 def test_aws_8_each_trail_is_multi_region(view, status, fragment):
-    expect("SOC2_AWS_8", view, status, fragment)
+    assert_verdict("SOC2_AWS_8", view, status, fragment)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_aws_8_each_trail_is_multi_region(view, status, fragment):
     ],
 )
 def test_aws_8_account_has_a_multi_region_logging_trail(trails, status, fragments):
-    expect("SOC2_AWS_8", AccountTrails(trails), status, *fragments)
+    assert_verdict("SOC2_AWS_8", AccountTrails(trails), status, *fragments)
 
 
 @pytest.mark.parametrize(
@@ -75,4 +75,4 @@ def test_aws_8_account_has_a_multi_region_logging_trail(trails, status, fragment
     ],
 )
 def test_aws_9_trails_validate_log_files(view, status, fragment):
-    expect("SOC2_AWS_9", view, status, fragment)
+    assert_verdict("SOC2_AWS_9", view, status, fragment)

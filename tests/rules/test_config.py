@@ -7,7 +7,7 @@ import pytest
 from soc2_checks.model import Status
 from soc2_checks.views.config import ConfigRecorder, RegionRecorders
 
-from .verdicts import MISSING, UNKNOWN, expect
+from .verdicts import MISSING, UNKNOWN, assert_verdict
 
 P, F, E = Status.PASSED, Status.FAILED, Status.ERROR
 
@@ -36,7 +36,7 @@ P, F, E = Status.PASSED, Status.FAILED, Status.ERROR
     ],
 )
 def test_aws_18_recorder_records_everything(view, status, fragment):
-    expect("SOC2_AWS_18", view, status, fragment)
+    assert_verdict("SOC2_AWS_18", view, status, fragment)
 
 
 @pytest.mark.parametrize(
@@ -63,4 +63,4 @@ def test_aws_18_recorder_records_everything(view, status, fragment):
     ],
 )
 def test_aws_18_region_has_a_recording_recorder(recorders, status, fragment):
-    expect("SOC2_AWS_18", RegionRecorders("eu-west-1", recorders), status, fragment)
+    assert_verdict("SOC2_AWS_18", RegionRecorders("eu-west-1", recorders), status, fragment)

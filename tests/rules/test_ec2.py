@@ -7,7 +7,7 @@ import pytest
 from soc2_checks.model import Status
 from soc2_checks.views.ec2 import EbsDefaultEncryption, IngressRule, SecurityGroup, Volume
 
-from .verdicts import MISSING, UNKNOWN, expect
+from .verdicts import MISSING, UNKNOWN, assert_verdict
 
 P, F, E = Status.PASSED, Status.FAILED, Status.ERROR
 ANY4, ANY6 = ("0.0.0.0/0",), ("::/0",)
@@ -39,7 +39,7 @@ def group(*rules: IngressRule) -> SecurityGroup:
     ],
 )
 def test_aws_15_open_admin_ports_fail_naming_port_and_cidr(rule, fragment):
-    expect(
+    assert_verdict(
         "SOC2_AWS_15",
         group(IngressRule("tcp", 443, 443, ANY4), rule),
         F,
@@ -63,7 +63,7 @@ def test_aws_15_open_admin_ports_fail_naming_port_and_cidr(rule, fragment):
     ],
 )
 def test_aws_15_other_ingress_passes(rule):
-    expect("SOC2_AWS_15", group(rule), P, "sg-1 opens neither SSH, RDP nor all ports")
+    assert_verdict("SOC2_AWS_15", group(rule), P, "sg-1 opens neither SSH, RDP nor all ports")
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_aws_15_other_ingress_passes(rule):
     ],
 )
 def test_aws_15_unresolved_and_unread(view, status, fragment):
-    expect("SOC2_AWS_15", view, status, fragment)
+    assert_verdict("SOC2_AWS_15", view, status, fragment)
 
 
 @pytest.mark.parametrize(
@@ -112,4 +112,4 @@ def test_aws_15_unresolved_and_unread(view, status, fragment):
     ],
 )
 def test_aws_16_ebs_encryption(view, status, fragment):
-    expect("SOC2_AWS_16", view, status, fragment)
+    assert_verdict("SOC2_AWS_16", view, status, fragment)

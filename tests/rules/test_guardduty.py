@@ -7,7 +7,7 @@ import pytest
 from soc2_checks.model import Status
 from soc2_checks.views.guardduty import Detector, RegionDetectors
 
-from .verdicts import MISSING, UNKNOWN, expect
+from .verdicts import MISSING, UNKNOWN, assert_verdict
 
 P, F, E = Status.PASSED, Status.FAILED, Status.ERROR
 
@@ -47,4 +47,4 @@ P, F, E = Status.PASSED, Status.FAILED, Status.ERROR
     ],
 )
 def test_aws_10_guardduty_enabled(view, status, fragment):
-    expect("SOC2_AWS_10", view, status, fragment)
+    assert_verdict("SOC2_AWS_10", view, status, fragment)

@@ -18,7 +18,7 @@ from soc2_checks.views.iam import (
     UserPolicies,
 )
 
-from .verdicts import MISSING, UNKNOWN, expect
+from .verdicts import MISSING, UNKNOWN, assert_verdict
 
 P, F, E = Status.PASSED, Status.FAILED, Status.ERROR
 UNCONFIRMED = "Cannot be confirmed: var.flag is not set"
@@ -37,7 +37,7 @@ UNREAD = "GetThing failed: AccessDenied (needs thing:GetThing)"
     ],
 )
 def test_aws_1_console_users_have_mfa(view, status, fragment):
-    expect("SOC2_AWS_1", view, status, fragment)
+    assert_verdict("SOC2_AWS_1", view, status, fragment)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_aws_1_console_users_have_mfa(view, status, fragment):
     ],
 )
 def test_aws_2_root_user(view, status, fragments):
-    expect("SOC2_AWS_2", view, status, *fragments)
+    assert_verdict("SOC2_AWS_2", view, status, *fragments)
 
 
 END = dt.date(2026, 3, 31)
@@ -108,7 +108,7 @@ def rotated(days_before_end: int) -> dt.datetime:
     ],
 )
 def test_aws_3_access_key_age_to_period_end(key, ctx, status, fragment):
-    expect("SOC2_AWS_3", key, status, fragment, ctx=ctx)
+    assert_verdict("SOC2_AWS_3", key, status, fragment, ctx=ctx)
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ def test_aws_3_access_key_age_to_period_end(key, ctx, status, fragment):
     ],
 )
 def test_aws_3_inactive_keys_and_empty_slots_have_no_result(key):
-    expect("SOC2_AWS_3", key, None, ctx=RuleContext(period_end=END))
+    assert_verdict("SOC2_AWS_3", key, None, ctx=RuleContext(period_end=END))
 
 
 STRONG = PasswordPolicy(True, 14, 24, 90, True, True, True, True)
@@ -184,7 +184,7 @@ def weak(**changes) -> PasswordPolicy:
     ],
 )
 def test_aws_4_password_policy(policy, ctx, status, fragments):
-    expect("SOC2_AWS_4", policy, status, *fragments, ctx=ctx)
+    assert_verdict("SOC2_AWS_4", policy, status, *fragments, ctx=ctx)
 
 
 def doc(*statements, as_list: bool = True) -> dict:
@@ -226,7 +226,7 @@ def allow(action=None, resource="*", **extra) -> dict:
     ],
 )
 def test_aws_5_identity_policy_grants_every_action(document, status, fragment):
-    expect("SOC2_AWS_5", IdentityPolicy("ops", document), status, fragment)
+    assert_verdict("SOC2_AWS_5", IdentityPolicy("ops", document), status, fragment)
 
 
 @pytest.mark.parametrize(
@@ -260,7 +260,7 @@ def test_aws_5_identity_policy_grants_every_action(document, status, fragment):
     ],
 )
 def test_aws_5_administrator_access_attached(attachments, status, fragment):
-    expect("SOC2_AWS_5", attachments, status, fragment)
+    assert_verdict("SOC2_AWS_5", attachments, status, fragment)
 
 
 @pytest.mark.parametrize(
@@ -309,11 +309,11 @@ def test_aws_5_administrator_access_attached(attachments, status, fragment):
     ],
 )
 def test_aws_6_non_read_only_actions_on_every_resource(document, status, fragments):
-    expect("SOC2_AWS_6", IdentityPolicy("app", document), status, *fragments)
+    assert_verdict("SOC2_AWS_6", IdentityPolicy("app", document), status, *fragments)
 
 
 def test_aws_6_names_the_first_few_offending_actions_and_counts_the_rest():
-    verdict = expect("SOC2_AWS_6", IdentityPolicy("app", doc(allow(["ec2:*"]))), F)
+    verdict = assert_verdict("SOC2_AWS_6", IdentityPolicy("app", doc(allow(["ec2:*"]))), F)
     named = verdict.message.split("allows ", 2)[2].split(" and ")[0].split(", ")
     assert len(named) == 5 and all(a.startswith("ec2:") for a in named)
     assert " more on Resource '*'" in verdict.message
@@ -344,4 +344,4 @@ def test_aws_6_names_the_first_few_offending_actions_and_counts_the_rest():
     ],
 )
 def test_aws_7_policies_bound_to_users(binding, status, fragment):
-    expect("SOC2_AWS_7", binding, status, fragment)
+    assert_verdict("SOC2_AWS_7", binding, status, fragment)

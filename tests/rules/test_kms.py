@@ -7,7 +7,7 @@ import pytest
 from soc2_checks.model import Status
 from soc2_checks.views.kms import KmsKey
 
-from .verdicts import MISSING, UNKNOWN, expect
+from .verdicts import MISSING, UNKNOWN, assert_verdict
 
 
 def key(**changes) -> KmsKey:
@@ -37,7 +37,7 @@ def key(**changes) -> KmsKey:
     ],
 )
 def test_aws_14_symmetric_customer_keys_rotate(view, status, fragment):
-    expect("SOC2_AWS_14", view, status, fragment)
+    assert_verdict("SOC2_AWS_14", view, status, fragment)
 
 
 @pytest.mark.parametrize(
@@ -51,4 +51,4 @@ def test_aws_14_symmetric_customer_keys_rotate(view, status, fragment):
     ],
 )
 def test_aws_14_keys_that_cannot_or_need_not_rotate_have_no_result(view):
-    expect("SOC2_AWS_14", view, None)
+    assert_verdict("SOC2_AWS_14", view, None)

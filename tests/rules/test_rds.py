@@ -7,7 +7,7 @@ import pytest
 from soc2_checks.model import Status
 from soc2_checks.views.rds import DbStorage
 
-from .verdicts import MISSING, UNKNOWN, expect
+from .verdicts import MISSING, UNKNOWN, assert_verdict
 
 
 @pytest.mark.parametrize(
@@ -28,4 +28,4 @@ from .verdicts import MISSING, UNKNOWN, expect
     ],
 )
 def test_aws_17_rds_storage_encrypted(view, status, fragment):
-    expect("SOC2_AWS_17", view, status, *([fragment] if fragment else []))
+    assert_verdict("SOC2_AWS_17", view, status, *([fragment] if fragment else []))

@@ -7,7 +7,7 @@ import pytest
 from soc2_checks.model import Status
 from soc2_checks.views.s3 import ALL_USERS, AUTHENTICATED_USERS, AccountPublicAccess, Bucket, PublicAccessBlock
 
-from .verdicts import MISSING, UNKNOWN, expect
+from .verdicts import MISSING, UNKNOWN, assert_verdict
 
 P, F, E = Status.PASSED, Status.FAILED, Status.ERROR
 ON = PublicAccessBlock(True, True, True, True)
@@ -36,7 +36,7 @@ def bucket(**changes) -> Bucket:
     ],
 )
 def test_aws_11_default_encryption(view, status, fragment):
-    expect("SOC2_AWS_11", view, status, fragment)
+    assert_verdict("SOC2_AWS_11", view, status, fragment)
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_aws_11_default_encryption(view, status, fragment):
     ],
 )
 def test_aws_12_public_access(view, status, fragment):
-    expect("SOC2_AWS_12", view, status, fragment)
+    assert_verdict("SOC2_AWS_12", view, status, fragment)
 
 
 @pytest.mark.parametrize(
@@ -127,4 +127,4 @@ def test_aws_12_public_access(view, status, fragment):
     ],
 )
 def test_aws_13_account_public_access_block(view, status, fragment):
-    expect("SOC2_AWS_13", view, status, fragment)
+    assert_verdict("SOC2_AWS_13", view, status, fragment)

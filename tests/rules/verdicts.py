@@ -25,7 +25,9 @@ def judge(check_id: str, view: object, ctx: RuleContext = CTX) -> Verdict | None
     return run_check(check, view, ctx)
 
 
-def expect(check_id: str, view: object, status: Status | None, *fragments: str, ctx: RuleContext = CTX) -> Verdict:
+def assert_verdict(
+    check_id: str, view: object, status: Status | None, *fragments: str, ctx: RuleContext = CTX
+) -> Verdict:
     """Assert the verdict's status and that its message names every fragment."""
     verdict = judge(check_id, view, ctx)
     if status is None:
