@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine import evaluate
+from ..engine import error_results, evaluate
 from ..model import ResourceRef, Result, Source, Status, Subject
 from ..registry import CheckDef, Registry, RuleContext
 from .baseline import Inventory
@@ -209,20 +209,7 @@ def _unchecked(
     rel = os.path.relpath(os.path.join(root, path), root) if not os.path.isabs(path) else os.path.relpath(path, root)
     rel = rel.replace(os.sep, "/")
     ref = ResourceRef(id=rel, file=rel if os.path.isfile(os.path.join(root, rel)) else None)
-    message = f"{rel} was not checked: {reason}."
-    return [
-        Result(
-            check_id=c.id,
-            title=c.title,
-            severity=c.severity,
-            status=Status.ERROR,
-            criteria=criteria_for(c.id),
-            resource=ref,
-            message=message,
-        )
-        for c in registry
-        if source in c.sources and not _baseline_only(c)
-    ]
+    return _not_checked(ref, f"{rel} was not checked: {reason}.", source, registry, criteria_for)
 
 
 def _runner(source: Source) -> Any:
@@ -298,19 +285,15 @@ def _parse_errors(
     rel = os.path.relpath(path, root)
     ref = ResourceRef(id=rel, file=rel)
     message = f"Checkov could not parse {rel}, so its resources were not checked."
-    return [
-        Result(
-            check_id=c.id,
-            title=c.title,
-            severity=c.severity,
-            status=Status.ERROR,
-            criteria=criteria_for(c.id),
-            resource=ref,
-            message=message,
-        )
-        for c in registry
-        if source in c.sources and not _baseline_only(c)
-    ]
+    return _not_checked(ref, message, source, registry, criteria_for)
+
+
+def _not_checked(
+    ref: ResourceRef, message: str, source: Source, registry: Registry, criteria_for: Callable[[str], list[str]]
+) -> list[Result]:
+    """One ERROR per per-resource check of ``source``: a file nobody checked is never silence."""
+    checks = [c for c in registry if source in c.sources and not _baseline_only(c)]
+    return error_results(checks, Subject(ref, None), message, criteria_for)
 
 
 def _baseline_only(check: CheckDef) -> bool:
