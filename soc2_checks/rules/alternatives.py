@@ -10,7 +10,7 @@ good one), then unresolved values (FAILED "cannot be confirmed", never PASSED).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from ..model import MissingData, UnresolvedValue
@@ -44,3 +44,19 @@ class Undecided:
             raise self._missing
         if self._unknown is not None:
             raise self._unknown
+
+
+def first_sound(items: Iterable[T], shortfalls: Callable[[T], list[str]]) -> tuple[T | None, list[tuple[T, list[str]]]]:
+    """The first item with no shortfall ("one good trail settles the account"), or None with
+    every judged item's shortfalls. An unread or unresolved item matters only when no item
+    settles it, and then stops the rule as :func:`~soc2_checks.model.require` would."""
+    undecided = Undecided()
+    judged: list[tuple[T, list[str]]] = []
+    for item in items:
+        problems = undecided.attempt(shortfalls, item)
+        if problems == []:
+            return item, []
+        if problems:
+            judged.append((item, problems))
+    undecided.reraise()
+    return None, judged

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Verdict, require
 from ..registry import RuleContext, check
 from ..views.cloudtrail import AccountTrails, Trail
-from .alternatives import Undecided
+from .alternatives import first_sound
 
 
 def _shortfalls(t: Trail) -> list[str]:
@@ -46,15 +46,10 @@ def trail_covers_all_regions(v: Trail | AccountTrails, ctx: RuleContext) -> Verd
     trails = require(v.trails)
     if not trails:
         return Verdict.failed("No CloudTrail trail exists.")
-    undecided = Undecided()
-    reasons = []
-    for t in trails:
-        problems = undecided.attempt(_shortfalls, t)
-        if problems == []:
-            return Verdict.passed(f"Trail {t.name} is multi-region, logging and includes global service events.")
-        if problems:
-            reasons.append(f"{t.name}: {', '.join(problems)}")
-    undecided.reraise()
+    good, judged = first_sound(trails, _shortfalls)
+    if good is not None:
+        return Verdict.passed(f"Trail {good.name} is multi-region, logging and includes global service events.")
+    reasons = [f"{t.name}: {', '.join(problems)}" for t, problems in judged]
     return Verdict.failed(
         f"No trail is multi-region, logging and including global service events ({'; '.join(reasons)})."
     )

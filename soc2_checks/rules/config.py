@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Verdict, require
 from ..registry import RuleContext, check
 from ..views.config import ConfigRecorder, RegionRecorders
-from .alternatives import Undecided
+from .alternatives import first_sound
 
 
 def _shortfalls(r: ConfigRecorder) -> list[str]:
@@ -43,15 +43,10 @@ def config_recording(v: ConfigRecorder | RegionRecorders, ctx: RuleContext) -> V
     recorders = require(v.recorders)
     if not recorders:
         return Verdict.failed(f"Region {v.region} has no AWS Config recorder.")
-    undecided = Undecided()
-    reasons = []
-    for r in recorders:
-        problems = undecided.attempt(_shortfalls, r)
-        if problems == []:
-            return Verdict.passed(f"Region {v.region} has AWS Config recorder {r.name} recording all resource types.")
-        if problems:
-            reasons.append(f"{r.name} {' and '.join(problems)}")
-    undecided.reraise()
+    good, judged = first_sound(recorders, _shortfalls)
+    if good is not None:
+        return Verdict.passed(f"Region {v.region} has AWS Config recorder {good.name} recording all resource types.")
+    reasons = [f"{r.name} {' and '.join(problems)}" for r, problems in judged]
     return Verdict.failed(
         f"Region {v.region} has no AWS Config recorder recording all resources ({'; '.join(reasons)})."
     )
