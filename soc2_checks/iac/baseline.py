@@ -46,6 +46,15 @@ class Inventory:
     present: set[str] = field(default_factory=set)  # account-level settings written in the directory
     regions: set[str] = field(default_factory=set)
 
+    def merge(self, other: Inventory) -> None:
+        """Add what another part of the same directory holds (Terraform roots scanned apart)."""
+        for f in dataclasses.fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, set):
+                mine |= theirs
+            else:
+                mine.extend(theirs)
+
     def add_terraform(self, index: TfIndex) -> None:
         for block in index.blocks:
             if block.kind != "resource" or not block.exists:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from ..model import Severity, Source, Status, Verdict
@@ -65,17 +66,20 @@ def set_context(ctx: RuleContext) -> None:
     _context = ctx
 
 
-def register(registry: Registry, ctx: RuleContext | None = None) -> dict[Source, list[str]]:
+def register(
+    registry: Registry, ctx: RuleContext | None = None, sources: Iterable[Source] = tuple(FRAMEWORKS)
+) -> dict[Source, list[str]]:
     """Create (or rebind) a Checkov check for every registered check that runs on Terraform or
-    CloudFormation and has an adapter for one of its views. Safe to call repeatedly: Checkov
-    loads an external checks folder once per runner."""
+    CloudFormation (those of ``sources``) and has an adapter for one of its views. Safe to call
+    repeatedly: Checkov loads an external checks folder once per runner. Only the frameworks
+    asked for are imported from Checkov (its CloudFormation side alone takes half a second)."""
     if ctx is not None:
         set_context(ctx)
-    classes = _classes()
+    wanted = set(sources)
     out: dict[Source, list[str]] = {Source.TERRAFORM: [], Source.CLOUDFORMATION: []}
     for check in registry:
         for source, module in ((Source.TERRAFORM, terraform), (Source.CLOUDFORMATION, cloudformation)):
-            if source not in check.sources:
+            if source not in check.sources or source not in wanted:
                 continue
             resource_types = module.resource_types_for(check.views)
             if not resource_types:
@@ -84,7 +88,7 @@ def register(registry: Registry, ctx: RuleContext | None = None) -> dict[Source,
             if existing is not None:
                 existing.bind(check)
             if existing is None or set(existing.supported_resources) != set(resource_types):
-                _instances[(source, check.id)] = classes[source](check, resource_types)
+                _instances[(source, check.id)] = _class_for(source)(check, resource_types)
             out[source].append(check.id)
     return out
 
@@ -177,27 +181,74 @@ def _cloudformation_parts(conf: dict[str, Any], entity_name: str, entity_type: s
 
 
 @functools.cache
-def _classes() -> dict[Source, type]:
-    from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck as CfnResourceCheck
-    from checkov.common.bridgecrew.severities import BcSeverities, Severities
-    from checkov.common.models.enums import CheckCategories, CheckResult
-    from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck as TfResourceCheck
+def _class_for(source: Source) -> type:
+    base = _shared_base()
+    if source == Source.TERRAFORM:
+        from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck as TfResourceCheck
 
-    severities = {
+        class TerraformSoc2Check(base, TfResourceCheck):  # type: ignore[misc,valid-type]
+            def __init__(self, check: CheckDef, resource_types: list[str]) -> None:
+                TfResourceCheck.__init__(
+                    self,
+                    name=check.title,
+                    id=check.id,
+                    categories=[_category(check)],
+                    supported_resources=resource_types,
+                )
+                self.bind(check)
+
+            def parts(self, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
+                return _terraform_parts(scanned_file, conf, entity_type, self.graph)
+
+        return TerraformSoc2Check
+
+    from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck as CfnResourceCheck
+
+    class CloudFormationSoc2Check(base, CfnResourceCheck):  # type: ignore[misc,valid-type]
+        def __init__(self, check: CheckDef, resource_types: list[str]) -> None:
+            CfnResourceCheck.__init__(
+                self,
+                name=check.title,
+                id=check.id,
+                categories=[_category(check)],
+                supported_resources=resource_types,
+            )
+            self.bind(check)
+
+        def parts(self, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
+            return _cloudformation_parts(conf, entity_name, entity_type)
+
+    return CloudFormationSoc2Check
+
+
+def _category(check: CheckDef) -> Any:
+    from checkov.common.models.enums import CheckCategories
+
+    for view in check.views:
+        name = _CATEGORY_BY_VIEW.get(view)
+        if name:
+            return getattr(CheckCategories, name)
+    if any(v.__module__.endswith(".iam") for v in check.views):
+        return CheckCategories.IAM
+    return CheckCategories.GENERAL_SECURITY
+
+
+@functools.cache
+def _severities() -> dict[Severity, Any]:
+    from checkov.common.bridgecrew.severities import BcSeverities, Severities
+
+    return {
         Severity.LOW: Severities[BcSeverities.LOW],
         Severity.MEDIUM: Severities[BcSeverities.MEDIUM],
         Severity.HIGH: Severities[BcSeverities.HIGH],
         Severity.CRITICAL: Severities[BcSeverities.CRITICAL],
     }
 
-    def category(check: CheckDef) -> Any:
-        for view in check.views:
-            name = _CATEGORY_BY_VIEW.get(view)
-            if name:
-                return getattr(CheckCategories, name)
-        if any(v.__module__.endswith(".iam") for v in check.views):
-            return CheckCategories.IAM
-        return CheckCategories.GENERAL_SECURITY
+
+@functools.cache
+def _shared_base() -> type:
+    """Behaviour shared by the Terraform and CloudFormation checks (built once Checkov is imported)."""
+    from checkov.common.models.enums import CheckResult
 
     class Soc2Check:
         """Behaviour shared by the Terraform and CloudFormation flavours."""
@@ -207,7 +258,7 @@ def _classes() -> dict[Source, type]:
         def bind(self, check: CheckDef) -> None:
             self.checkdef = check
             self.name = check.title
-            self.severity = severities[check.severity]
+            self.severity = _severities()[check.severity]
 
         def parts(self, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
             raise NotImplementedError
@@ -249,32 +300,4 @@ def _classes() -> dict[Source, type]:
         def scan_resource_conf(self, conf: dict[str, Any]) -> Any:  # required by Checkov's base class
             return CheckResult.UNKNOWN
 
-    class TerraformSoc2Check(Soc2Check, TfResourceCheck):
-        def __init__(self, check: CheckDef, resource_types: list[str]) -> None:
-            TfResourceCheck.__init__(
-                self,
-                name=check.title,
-                id=check.id,
-                categories=[category(check)],
-                supported_resources=resource_types,
-            )
-            self.bind(check)
-
-        def parts(self, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
-            return _terraform_parts(scanned_file, conf, entity_type, self.graph)
-
-    class CloudFormationSoc2Check(Soc2Check, CfnResourceCheck):
-        def __init__(self, check: CheckDef, resource_types: list[str]) -> None:
-            CfnResourceCheck.__init__(
-                self,
-                name=check.title,
-                id=check.id,
-                categories=[category(check)],
-                supported_resources=resource_types,
-            )
-            self.bind(check)
-
-        def parts(self, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
-            return _cloudformation_parts(conf, entity_name, entity_type)
-
-    return {Source.TERRAFORM: TerraformSoc2Check, Source.CLOUDFORMATION: CloudFormationSoc2Check}
+    return Soc2Check

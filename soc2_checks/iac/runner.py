@@ -25,6 +25,7 @@ from typing import Any
 from ..engine import error_results, evaluate
 from ..model import ResourceRef, Result, Source, Status, Subject
 from ..registry import CheckDef, Registry, RuleContext
+from . import tf_roots
 from .baseline import Inventory
 from .checks import VERDICT_KEY, register
 from .tf_graph import TfIndex
@@ -52,13 +53,31 @@ def scan(
     ctx: RuleContext,
     criteria_for: Callable[[str], list[str]],
     account_baseline: bool = False,
+    jobs: int | None = None,
 ) -> list[DirectoryScan]:
+    """``jobs``: processes for Terraform root modules (default: the CPUs this process may use)."""
     os.environ.setdefault("CKV_SKIP_PACKAGE_UPDATE_CHECK", "true")
     os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")
-    ids = register(registry, ctx)
-    return [
-        scan_directory(d, list(frameworks), registry, ids, ctx, criteria_for, account_baseline) for d in directories
-    ]
+    directories = list(directories)
+    wanted = [s for s in frameworks if s != Source.CLOUDFORMATION or any(map(_may_hold_templates, directories))]
+    ids = register(registry, ctx, wanted)
+    _import_runners(wanted)  # before the collector freezes what is loaded
+    scan_jobs = jobs or tf_roots.default_jobs()
+    with tf_roots.batch_gc():
+        return [
+            scan_directory(d, wanted, registry, ids, ctx, criteria_for, account_baseline, scan_jobs)
+            for d in directories
+        ]
+
+
+def _import_runners(frameworks: list[Source]) -> None:
+    import checkov.common.runners.runner_registry  # noqa: F401
+    import checkov.runner_filter  # noqa: F401
+
+    if Source.TERRAFORM in frameworks:
+        import checkov.terraform.runner  # noqa: F401
+    if Source.CLOUDFORMATION in frameworks:
+        import checkov.cloudformation.runner  # noqa: F401
 
 
 def scan_directory(
@@ -69,61 +88,171 @@ def scan_directory(
     ctx: RuleContext,
     criteria_for: Callable[[str], list[str]],
     account_baseline: bool,
+    jobs: int = 1,
 ) -> DirectoryScan:
-    from checkov.common.runners.runner_registry import RunnerRegistry
-    from checkov.runner_filter import RunnerFilter
-
     out = DirectoryScan(directory=directory)
     inventory = Inventory()
     present: set[Source] = set()
     root = os.path.abspath(directory)
+    convert = _Converter(registry, set(), criteria_for, account_baseline)
     for source in frameworks:
-        excluded: dict[str, str] = {}
-        while True:
-            runner = _runner(source)
-            runner_filter = RunnerFilter(
-                framework=[FRAMEWORK_NAMES[source]],
-                checks=ids.get(source) or [NO_CHECK],
-                include_all_checkov_policies=True,
-                show_progress_bar=False,
-                excluded_paths=sorted(excluded) or None,
-            )
-            try:
-                with _every_root_kept():
-                    reports = RunnerRegistry("", runner_filter, runner).run(root_folder=root)
-                break
-            except Exception as exc:  # Checkov itself failed: never a traceback, never a silent gap
-                log.debug("soc2-checks: Checkov failed on %s", directory, exc_info=True)
-                unfit = _unfit_templates(runner) if source == Source.CLOUDFORMATION else {}
-                if unfit and not set(unfit) <= set(excluded):
-                    excluded.update(unfit)
-                    continue
-                reports = []
-                reason = f"Checkov failed while scanning it ({type(exc).__name__}: {exc})"
-                out.results.extend(_unchecked(directory, root, reason, source, registry, criteria_for))
-                break
-        for path, reason in sorted(excluded.items()):
-            out.results.extend(_unchecked(path, root, reason, source, registry, criteria_for))
-        ours = set(ids.get(source) or ())
-        found: list[tuple[Result, str | None]] = []
-        for report in reports:
-            out.resources += len(report.resources)
-            if report.resources:
-                present.add(source)
-            for record in (*report.passed_checks, *report.failed_checks, *report.skipped_checks):
-                if record.check_id in ours:
-                    found.append((_result(record, registry.get(record.check_id), criteria_for), _root_of(record)))
-            for path in sorted(report.parsing_errors):
-                if source == Source.CLOUDFORMATION and not _looks_like_template(path):
-                    continue
-                out.results.extend(_parse_errors(path, root, source, registry, criteria_for))
-        out.results.extend(_qualify_shared_addresses(found, root))
-        if account_baseline:
-            _collect(runner, source, inventory)
+        convert.ours = set(ids.get(source) or ())
+        if source == Source.TERRAFORM:
+            part = _scan_terraform(directory, root, ids.get(source) or [NO_CHECK], convert, jobs)
+        else:
+            part = _scan_cloudformation(directory, root, ids.get(source) or [NO_CHECK], convert)
+        if part.resources:
+            present.add(source)
+        out.resources += part.resources
+        out.results.extend(_qualify_shared_addresses(part.found, root))
+        out.results.extend(part.errors)
+        if part.inventory is not None:
+            inventory.merge(part.inventory)
     if account_baseline:
         scope = present or set(frameworks)
         out.results.extend(_baseline(directory, inventory, scope, registry, ctx, criteria_for))
     return out
+
+
+@dataclass
+class _Part:
+    """What one framework's scan (or one share of Terraform roots) found."""
+
+    found: list[tuple[Result, str | None]] = field(default_factory=list)
+    errors: list[Result] = field(default_factory=list)
+    resources: int = 0
+    inventory: Inventory | None = None
+
+    def add(self, other: _Part) -> None:
+        self.found.extend(other.found)
+        self.errors.extend(other.errors)
+        self.resources += other.resources
+        if other.inventory is not None:
+            if self.inventory is None:
+                self.inventory = Inventory()
+            self.inventory.merge(other.inventory)
+
+
+@dataclass
+class _Converter:
+    """Checkov's reports -> results (and, for the baseline, the views of what was scanned)."""
+
+    registry: Registry
+    ours: set[str]
+    criteria_for: Callable[[str], list[str]]
+    baseline: bool
+
+    def reports(self, reports: list[Any], runner: Any, source: Source, root: str, part: _Part) -> None:
+        for report in reports:
+            part.resources += len(report.resources)
+            for record in (*report.passed_checks, *report.failed_checks, *report.skipped_checks):
+                if record.check_id in self.ours:
+                    result = _result(record, self.registry.get(record.check_id), self.criteria_for)
+                    part.found.append((result, _root_of(record)))
+            for path in sorted(report.parsing_errors):
+                if source == Source.CLOUDFORMATION and not _looks_like_template(path):
+                    continue
+                part.errors.extend(self.parse_errors(path, root, source))
+        if self.baseline:
+            part.inventory = part.inventory or Inventory()
+            _collect(runner, source, part.inventory)
+
+    def unchecked(self, path: str, root: str, reason: str, source: Source) -> list[Result]:
+        return _unchecked(path, root, reason, source, self.registry, self.criteria_for)
+
+    def parse_errors(self, path: str, root: str, source: Source) -> list[Result]:
+        return _parse_errors(path, root, source, self.registry, self.criteria_for)
+
+
+def _run(runner: Any, source: Source, root: str, checks: list[str], excluded: list[str] | None = None) -> list[Any]:
+    from checkov.common.runners.runner_registry import RunnerRegistry
+    from checkov.runner_filter import RunnerFilter
+
+    runner_filter = RunnerFilter(
+        framework=[FRAMEWORK_NAMES[source]],
+        checks=checks,
+        include_all_checkov_policies=True,
+        show_progress_bar=False,
+        excluded_paths=excluded,
+    )
+    registries = getattr(runner, "block_type_registries", {}).values()
+    with _every_root_kept(), tf_roots.only_checks(registries, set(checks)):
+        return list(RunnerRegistry("", runner_filter, runner).run(root_folder=root))
+
+
+def _scan_terraform(directory: str, root: str, checks: list[str], convert: _Converter, jobs: int) -> _Part:
+    """The tree parsed once, then its root modules in ``jobs`` shares, side by side."""
+    part = _Part()
+    try:
+        parsed = tf_roots.parse(root, jobs)
+    except Exception as exc:  # Checkov's parser failed: never a traceback, never a silent gap
+        log.debug("soc2-checks: Checkov failed to parse %s", directory, exc_info=True)
+        reason = f"Checkov failed while scanning it ({type(exc).__name__}: {exc})"
+        part.errors.extend(convert.unchecked(directory, root, reason, Source.TERRAFORM))
+        return part
+    for path in sorted(parsed.errors):
+        part.errors.extend(convert.parse_errors(path, root, Source.TERRAFORM))
+    shares = tf_roots.balanced(sorted(parsed.roots), jobs, parsed.weight)
+
+    def scan_share(roots: list[str]) -> _Part:
+        runner = tf_roots.runner_for(parsed, roots)
+        share = _Part()
+        convert.reports(_run(runner, Source.TERRAFORM, root, checks), runner, Source.TERRAFORM, root, share)
+        return share
+
+    for roots, outcome in zip(shares, tf_roots.fork_map(scan_share, shares, jobs), strict=True):
+        if isinstance(outcome, tf_roots.Failed):
+            log.debug("soc2-checks: Checkov failed on %s: %s", roots, outcome.reason)
+            reason = f"Checkov failed while scanning it ({outcome.reason})"
+            for folder in roots:
+                part.errors.extend(convert.unchecked(folder, root, reason, Source.TERRAFORM))
+        else:
+            part.add(outcome)
+    return part
+
+
+def _scan_cloudformation(directory: str, root: str, checks: list[str], convert: _Converter) -> _Part:
+    part = _Part()
+    excluded: dict[str, str] = {}
+    reports: list[Any] = []
+    while True:
+        runner = _cloudformation_runner()
+        try:
+            reports = _run(runner, Source.CLOUDFORMATION, root, checks, sorted(excluded) or None)
+            break
+        except Exception as exc:  # Checkov itself failed: never a traceback, never a silent gap
+            log.debug("soc2-checks: Checkov failed on %s", directory, exc_info=True)
+            unfit = _unfit_templates(runner)
+            if unfit and not set(unfit) <= set(excluded):
+                excluded.update(unfit)
+                continue
+            reports = []
+            reason = f"Checkov failed while scanning it ({type(exc).__name__}: {exc})"
+            part.errors.extend(convert.unchecked(directory, root, reason, Source.CLOUDFORMATION))
+            break
+    for path, reason in sorted(excluded.items()):
+        part.errors.extend(convert.unchecked(path, root, reason, Source.CLOUDFORMATION))
+    convert.reports(reports, runner, Source.CLOUDFORMATION, root, part)
+    return part
+
+
+def _may_hold_templates(directory: str) -> bool:
+    """Whether any file under ``directory`` could be a CloudFormation template (a YAML, JSON or
+    ``.template`` file that names an ``AWS::`` type or a template version). A Terraform-only
+    tree then skips CloudFormation altogether, and with it half a second of importing Checkov's
+    CloudFormation runner."""
+    endings = (".yml", ".yaml", ".json", ".template")
+    for folder, _, names in os.walk(directory):
+        for name in names:
+            if not name.endswith(endings):
+                continue
+            try:
+                data = Path(folder, name).read_bytes()
+            except OSError:
+                return True  # unreadable: let Checkov decide and report it
+            if b"AWS::" in data or b"AWSTemplateFormatVersion" in data:
+                return True
+    return False
 
 
 @contextlib.contextmanager
@@ -212,11 +341,7 @@ def _unchecked(
     return _not_checked(ref, f"{rel} was not checked: {reason}.", source, registry, criteria_for)
 
 
-def _runner(source: Source) -> Any:
-    if source == Source.TERRAFORM:
-        from checkov.terraform.runner import Runner
-
-        return Runner()
+def _cloudformation_runner() -> Any:
     from checkov.cloudformation.runner import Runner as CfnRunner
 
     return CfnRunner()

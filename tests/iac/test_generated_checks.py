@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from soc2_checks.hookspecs import hookimpl
-from soc2_checks.iac.checks import VERDICT_KEY, _classes, register
+from soc2_checks.iac.checks import VERDICT_KEY, _class_for, register
 from soc2_checks.model import Severity, Source, Status
 from soc2_checks.plugins import load
 from soc2_checks.registry import Registry, check
@@ -35,7 +35,7 @@ class BrokenPlugin:
 
 
 def _tf_check(checkdef, resource_types=("aws_s3_bucket",)):
-    return _classes()[Source.TERRAFORM](checkdef, list(resource_types))
+    return _class_for(Source.TERRAFORM)(checkdef, list(resource_types))
 
 
 def test_a_raising_rule_is_reported_not_dropped():
