@@ -365,22 +365,29 @@ class TfIndex:
     def _null_paths(self, conf: dict[str, Any], prefix: str) -> list[tuple[Any, ...]]:
         """Paths of the values that are exactly ``var.x`` where ``x`` is null."""
         found: list[tuple[Any, ...]] = []
+        path: list[Any] = []  # one list for the whole walk: this runs on every resource of a scan
 
-        def walk(node: Any, path: tuple[Any, ...]) -> None:
+        def visit(key: Any, value: Any) -> None:
+            if isinstance(value, (dict, list)):
+                path.append(key)
+                walk(value)
+                path.pop()
+            elif isinstance(value, str) and "var." in value:
+                m = _VARIABLE_TEXT.match(value.strip())
+                if m and self.variable(m.group(1), prefix) == (True, None):
+                    found.append((*path, key))
+
+        def walk(node: dict[str, Any] | list[Any]) -> None:
             if isinstance(node, dict):
                 for key, value in node.items():
-                    if not path and (key in _META_ARGUMENTS or str(key).startswith("__")):
-                        continue
-                    walk(value, (*path, key))
-            elif isinstance(node, list):
+                    visit(key, value)
+            else:
                 for i, value in enumerate(node):
-                    walk(value, (*path, i))
-            elif isinstance(node, str) and "var." in node:
-                m = _VARIABLE_TEXT.match(node.strip())
-                if m and self.variable(m.group(1), prefix) == (True, None):
-                    found.append(path)
+                    visit(i, value)
 
-        walk(conf, ())
+        for key, value in conf.items():
+            if key not in _META_ARGUMENTS and not str(key).startswith("__"):
+                visit(key, value)
         return found
 
     def _mark_unresolved(self, block: TfBlock, crumbs: dict[str, Any]) -> None:
