@@ -182,43 +182,31 @@ def _cloudformation_parts(conf: dict[str, Any], entity_name: str, entity_type: s
 
 @functools.cache
 def _class_for(source: Source) -> type:
-    base = _shared_base()
+    """The Checkov check class of one framework: Checkov's resource check base of that framework,
+    the shared behaviour, and how that framework's adapter builds the views."""
     if source == Source.TERRAFORM:
-        from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck as TfResourceCheck
+        from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-        class TerraformSoc2Check(base, TfResourceCheck):  # type: ignore[misc,valid-type]
-            def __init__(self, check: CheckDef, resource_types: list[str]) -> None:
-                TfResourceCheck.__init__(
-                    self,
-                    name=check.title,
-                    id=check.id,
-                    categories=[_category(check)],
-                    supported_resources=resource_types,
-                )
-                self.bind(check)
+        def parts(self: Any, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
+            return _terraform_parts(scanned_file, conf, entity_type, self.graph)
 
-            def parts(self, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
-                return _terraform_parts(scanned_file, conf, entity_type, self.graph)
+        name = "TerraformSoc2Check"
+    else:
+        from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck
 
-        return TerraformSoc2Check
-
-    from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck as CfnResourceCheck
-
-    class CloudFormationSoc2Check(base, CfnResourceCheck):  # type: ignore[misc,valid-type]
-        def __init__(self, check: CheckDef, resource_types: list[str]) -> None:
-            CfnResourceCheck.__init__(
-                self,
-                name=check.title,
-                id=check.id,
-                categories=[_category(check)],
-                supported_resources=resource_types,
-            )
-            self.bind(check)
-
-        def parts(self, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
+        def parts(self: Any, scanned_file: str, conf: dict[str, Any], entity_name: str, entity_type: str) -> Any:
             return _cloudformation_parts(conf, entity_name, entity_type)
 
-    return CloudFormationSoc2Check
+        name = "CloudFormationSoc2Check"
+
+    def __init__(self: Any, check: CheckDef, resource_types: list[str]) -> None:
+        BaseResourceCheck.__init__(
+            self, name=check.title, id=check.id, categories=[_category(check)], supported_resources=resource_types
+        )
+        self.bind(check)
+
+    namespace = {"__init__": __init__, "parts": parts, "__module__": __name__, "__qualname__": name}
+    return type(name, (_shared_base(), BaseResourceCheck), namespace)
 
 
 def _category(check: CheckDef) -> Any:
