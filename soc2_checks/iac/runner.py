@@ -17,7 +17,7 @@ import contextlib
 import dataclasses
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,13 +94,13 @@ def scan_directory(
     inventory = Inventory()
     present: set[Source] = set()
     root = os.path.abspath(directory)
-    convert = _Converter(registry, set(), criteria_for, account_baseline)
     for source in frameworks:
-        convert.ours = set(ids.get(source) or ())
+        convert = _Converter(registry, set(ids.get(source) or ()), criteria_for, account_baseline)
+        checks = ids.get(source) or [NO_CHECK]
         if source == Source.TERRAFORM:
-            part = _scan_terraform(directory, root, ids.get(source) or [NO_CHECK], convert, jobs)
+            part = _scan_terraform(directory, root, checks, convert, jobs)
         else:
-            part = _scan_cloudformation(directory, root, ids.get(source) or [NO_CHECK], convert)
+            part = _scan_cloudformation(directory, root, checks, convert)
         if part.resources:
             present.add(source)
         out.resources += part.resources
@@ -176,7 +176,8 @@ def _run(runner: Any, source: Source, root: str, checks: list[str], excluded: li
         excluded_paths=excluded,
     )
     registries = getattr(runner, "block_type_registries", {}).values()
-    with _every_root_kept(), tf_roots.only_checks(registries, set(checks)):
+    kept = _every_root_kept() if source == Source.TERRAFORM else contextlib.nullcontext()
+    with kept, tf_roots.only_checks(registries, set(checks)):
         return list(RunnerRegistry("", runner_filter, runner).run(root_folder=root))
 
 
@@ -255,8 +256,7 @@ def _may_hold_templates(directory: str) -> bool:
     return False
 
 
-@contextlib.contextmanager
-def _every_root_kept() -> Iterator[None]:
+def _every_root_kept() -> contextlib.AbstractContextManager[None]:
     """Checkov drops Terraform records that share check, file, lines and address, keeping one:
     two environments that call the same module (``envs/prod`` and ``envs/staging`` both with
     ``module.data``) would report one of the two buckets, whichever came last. For the length of
@@ -264,21 +264,16 @@ def _every_root_kept() -> Iterator[None]:
     the verdict these checks record)."""
     import checkov.terraform.runner as tf_runner
 
-    original = tf_runner.remove_duplicate_results
+    return tf_roots.patched(tf_runner, "remove_duplicate_results", _dedupe_per_root)
 
-    def dedupe(report: Any) -> Any:
-        for name in ("passed_checks", "failed_checks"):
-            unique: dict[tuple[str, Any], Any] = {}
-            for record in getattr(report, name):
-                unique[(record.get_unique_string(), _root_of(record))] = record
-            setattr(report, name, list(unique.values()))
-        return report
 
-    tf_runner.remove_duplicate_results = dedupe
-    try:
-        yield
-    finally:
-        tf_runner.remove_duplicate_results = original
+def _dedupe_per_root(report: Any) -> Any:
+    for name in ("passed_checks", "failed_checks"):
+        unique: dict[tuple[str, Any], Any] = {}
+        for record in getattr(report, name):
+            unique[(record.get_unique_string(), _root_of(record))] = record
+        setattr(report, name, list(unique.values()))
+    return report
 
 
 def _root_of(record: Any) -> str | None:

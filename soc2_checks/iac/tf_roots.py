@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import re
 import sys
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -131,7 +132,7 @@ def parse(directory: str, jobs: int, excluded_paths: list[str] | None = None) ->
 
     parser = TFParser()
     errors: dict[str, Exception] = {}
-    with _patched(module_finder, "load_or_die_quietly", load):
+    with patched(module_finder, "load_or_die_quietly", load):
         definitions = parser.parse_directory(
             directory=root,
             out_evaluations_context={},
@@ -258,8 +259,9 @@ def only_checks(registries: Any, ids: set[str]) -> Iterator[None]:
             registry.checks, registry.wildcard_checks = checks, wildcard
 
 
-def _kept(checks: dict[str, list[Any]], ids: set[str]) -> Any:
-    kept = type(checks)() if not hasattr(checks, "default_factory") else type(checks)(checks.default_factory)
+def _kept(checks: dict[str, list[Any]], ids: set[str]) -> defaultdict[str, list[Any]]:
+    """The registry's own shape (a ``defaultdict(list)`` per entity), with the selected checks."""
+    kept: defaultdict[str, list[Any]] = defaultdict(list)
     for entity, entity_checks in checks.items():
         selected = [c for c in entity_checks if c.id in ids]
         if selected:
@@ -285,7 +287,8 @@ def batch_gc() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _patched(owner: Any, name: str, value: Any) -> Iterator[None]:
+def patched(owner: Any, name: str, value: Any) -> Iterator[None]:
+    """``owner.name`` is ``value`` within the block."""
     original = getattr(owner, name)
     setattr(owner, name, value)
     try:
