@@ -33,7 +33,10 @@ from ..views.guardduty import Detector, RegionDetectors
 from ..views.kms import KmsKey
 from ..views.rds import DbStorage
 from . import cloudformation, terraform
+from .cfn_values import template_parameters, template_resources
+from .instances import for_each_items, never_created, uses_each, with_instance
 from .parts import Part, judge
+from .tf_graph import index_for
 
 VERDICT_KEY = "soc2_checks"
 """Key of the verdict (status, message, details) in the check result Checkov records."""
@@ -136,17 +139,12 @@ def _terraform_parts(
     scanned_file: str, conf: dict[str, Any], entity_type: str, graph: Any
 ) -> tuple[list[Part] | None, str | None]:
     """The views of one resource and the root module it belongs to (None: no result)."""
-    from checkov.terraform.parser_functions import handle_dynamic_values
-
-    from .instances import for_each_items, never_created, uses_each, with_instance
-    from .tf_graph import index_for
-
     if never_created(conf):
         return None, None  # count = 0 or an empty for_each: the resource does not exist
     address = str(conf.get("__address__") or entity_type)
 
     def build() -> tuple[list[Part] | None, str | None]:
-        handle_dynamic_values(conf)
+        _handle_dynamic_values()(conf)
         index = index_for(graph)
         block = index.find(address, scanned_file, conf.get("__start_line__"), conf) if index is not None else None
         if block is not None and block.absent:
@@ -168,9 +166,15 @@ def _terraform_parts(
     return _cached_parts((id(conf), id(graph), address, entity_type), build)
 
 
-def _cloudformation_parts(conf: dict[str, Any], entity_name: str, entity_type: str) -> tuple[list[Part], None]:
-    from .cfn_values import template_parameters, template_resources
+@functools.cache
+def _handle_dynamic_values() -> Any:
+    """Checkov's expansion of ``dynamic`` blocks, which it applies only to some checks' input."""
+    from checkov.terraform.parser_functions import handle_dynamic_values
 
+    return handle_dynamic_values
+
+
+def _cloudformation_parts(conf: dict[str, Any], entity_name: str, entity_type: str) -> tuple[list[Part], None]:
     def build() -> tuple[list[Part], None]:
         cx = cloudformation.CfnContext(
             name=entity_name, parameters=template_parameters(conf), resources=template_resources(conf)

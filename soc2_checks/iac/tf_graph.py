@@ -48,26 +48,97 @@ NAME_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 ``bucket = "acme-logs"`` rather than referenced)."""
 
 
-@dataclass(eq=False)
 class TfBlock:
-    """One resource (or data source) instance of the scan."""
+    """One resource (or data source) instance of the scan.
 
-    address: str  # Checkov's address: module.a.aws_s3_bucket.logs[0]
-    type: str  # aws_s3_bucket
-    conf: dict[str, Any]  # Checkov's list-wrapped configuration
-    file: str = ""
-    root: str = ""  # the root module's folder: account-level settings apply within it
-    kind: str = "resource"  # "resource" | "data"
-    node: Any = None
-    module_prefix: str = ""  # "module.a." or ""
-    base: str = ""  # the address without its count/for_each key
-    marked: bool = False  # conf is a copy with null and unresolved variables settled
-    absent: bool = False  # its count evaluates to 0 once variables are substituted
-    _exists: bool | None = field(default=None, repr=False)
+    A scan's index holds every block of the graph, but the checks read only some of them (the
+    resources they judge and what links to those). Settling a block (its ``count`` and null or
+    unresolved variables, which may copy its configuration) is therefore done on first read of
+    ``conf``, ``absent`` or ``marked``, not for every block up front."""
 
-    def __post_init__(self) -> None:
-        self.module_prefix = _MODULE_PREFIX.match(self.address).group(1)  # type: ignore[union-attr]
-        self.base = _INDEX_SUFFIX.sub("", self.address)
+    __slots__ = (
+        "address",
+        "type",
+        "file",
+        "root",
+        "kind",
+        "node",
+        "module_prefix",
+        "base",
+        "_conf",
+        "_absent",
+        "_marked",
+        "_exists",
+        "_pending",
+    )
+
+    def __init__(
+        self,
+        address: str,  # Checkov's address: module.a.aws_s3_bucket.logs[0]
+        type: str,  # aws_s3_bucket
+        conf: dict[str, Any],  # Checkov's list-wrapped configuration
+        file: str = "",
+        root: str = "",  # the root module's folder: account-level settings apply within it
+        kind: str = "resource",  # "resource" | "data"
+        node: Any = None,
+    ) -> None:
+        self.address = address
+        self.type = type
+        self.file = file
+        self.root = root
+        self.kind = kind
+        self.node = node
+        self.module_prefix: str = _MODULE_PREFIX.match(address).group(1)  # type: ignore[union-attr]
+        self.base = _INDEX_SUFFIX.sub("", address)  # the address without its count/for_each key
+        self._conf = conf
+        self._absent = False
+        self._marked = False
+        self._exists: bool | None = None
+        self._pending: TfIndex | None = None
+
+    def __repr__(self) -> str:
+        return f"TfBlock({self.address!r}, root={self.root!r})"
+
+    def settle_with(self, index: TfIndex) -> None:
+        """Have ``index`` settle this block before its configuration is first read."""
+        self._pending = index
+
+    def _ready(self) -> None:
+        index, self._pending = self._pending, None
+        if index is not None:
+            index._settle(self, index._crumbs.get(id(self)))
+
+    @property
+    def conf(self) -> dict[str, Any]:
+        if self._pending is not None:
+            self._ready()
+        return self._conf
+
+    @conf.setter
+    def conf(self, value: dict[str, Any]) -> None:
+        self._conf = value
+
+    @property
+    def marked(self) -> bool:
+        """``conf`` is a copy with null and unresolved variables settled."""
+        if self._pending is not None:
+            self._ready()
+        return self._marked
+
+    @marked.setter
+    def marked(self, value: bool) -> None:
+        self._marked = value
+
+    @property
+    def absent(self) -> bool:
+        """Its ``count`` evaluates to 0 once variables are substituted."""
+        if self._pending is not None:
+            self._ready()
+        return self._absent
+
+    @absent.setter
+    def absent(self, value: bool) -> None:
+        self._absent = value
 
     @property
     def exists(self) -> bool:
@@ -85,11 +156,12 @@ class Links:
     uncertain: list[TfBlock] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Vertex:
+    """A vertex that is not a resource or data source (a variable, local, output, module)."""
+
     kind: str
     name: str
-    block: TfBlock | None = None
 
 
 class TfIndex:
@@ -99,20 +171,20 @@ class TfIndex:
         self,
         blocks: Iterable[TfBlock],
         edges: Iterable[tuple[Any, Any, str]] = (),
-        vertices: dict[Any, _Vertex] | None = None,
+        vertices: dict[Any, TfBlock | _Vertex] | None = None,
         out_edges: Callable[[Any], list[tuple[Any, str]]] | None = None,
     ) -> None:
         self.blocks: list[TfBlock] = list(blocks)
-        self._vertices: dict[Any, _Vertex] = dict(vertices or {})
+        self._vertices: dict[Any, TfBlock | _Vertex] = vertices if vertices is not None else {}
         for b in self.blocks:
             if b.node is not None and b.node not in self._vertices:
-                self._vertices[b.node] = _Vertex(b.kind, b.address, b)
+                self._vertices[b.node] = b
         self._out: dict[Any, list[tuple[Any, str]]] = defaultdict(list)
         for src, dst, label in edges:
             self._out[src].append((dst, label))
         self._out_edges = out_edges  # a graph's edges are read per vertex, when a join needs them
         self._by_address: dict[str, list[TfBlock]] = defaultdict(list)
-        self._by_conf: dict[int, TfBlock] = {id(b.conf): b for b in self.blocks}
+        self._by_conf: dict[int, TfBlock] = {id(b._conf): b for b in self.blocks}  # before settling
         self._by_base: dict[tuple[str, str], list[TfBlock]] = defaultdict(list)
         self._by_type: dict[str, list[TfBlock]] = defaultdict(list)
         for b in self.blocks:
@@ -120,12 +192,13 @@ class TfIndex:
             self._by_address[key].append(b)
             self._by_base[(b.root, b.base if b.kind == "resource" else f"data.{b.base}")].append(b)
             self._by_type[b.type if b.kind == "resource" else f"data.{b.type}"].append(b)
-        self._of_type: dict[tuple[str, str | None], list[TfBlock]] = {}
+        self._of_type: dict[str, dict[str | None, list[TfBlock]]] = {}
         self._links: dict[tuple[str, str, str, str], tuple[dict[int, list[TfBlock]], list[TfBlock]]] = {}
         self.providers: dict[tuple[str, str], Any] = {}
         self._by_name: dict[tuple[str, str], dict[str, list[TfBlock]]] = {}
         self._variables: dict[str, dict[str, Any]] = {}
         self._modules: dict[str, dict[str, Any]] = {}
+        self._crumbs: dict[int, dict[str, Any]] = {}  # rendering breadcrumbs of the blocks that have them
 
     # -- construction ------------------------------------------------------------------
 
@@ -133,7 +206,7 @@ class TfIndex:
     def from_graph(cls, graph: Any) -> TfIndex:
         nodes, out_edges = _graph_items(graph)
         blocks: list[TfBlock] = []
-        vertices: dict[Any, _Vertex] = {}
+        vertices: dict[Any, TfBlock | _Vertex] = {}
         providers: dict[tuple[str, str], Any] = {}
         variables: dict[str, dict[str, Any]] = {}
         modules: dict[str, dict[str, Any]] = {}
@@ -156,7 +229,7 @@ class TfIndex:
                     node=node,
                 )
                 blocks.append(block)
-                vertices[node] = _Vertex(kind, address, block)
+                vertices[node] = block
                 crumbs = attrs.get("rendering_breadcrumbs_")
                 if isinstance(crumbs, dict) and crumbs:
                     breadcrumbs.append((block, crumbs))
@@ -172,9 +245,9 @@ class TfIndex:
         index.providers = providers
         index._variables = variables
         index._modules = modules
-        crumbs_of = {id(block): crumbs for block, crumbs in breadcrumbs}
+        index._crumbs = {id(block): crumbs for block, crumbs in breadcrumbs}
         for block in blocks:
-            index._settle(block, crumbs_of.get(id(block)))
+            block.settle_with(index)
         return index
 
     # -- look-ups ----------------------------------------------------------------------
@@ -201,12 +274,14 @@ class TfIndex:
 
     def of_type(self, rtype: str, root: str | None = None) -> list[TfBlock]:
         """Existing resources of one type, in one root module (``root``) or in the whole scan."""
-        if not self._of_type:  # grouped once by type and root: joins ask per resource
-            for b in self.blocks:
-                if b.kind == "resource" and b.exists:
-                    self._of_type.setdefault((b.type, b.root), []).append(b)
-                    self._of_type.setdefault((b.type, None), []).append(b)
-        return self._of_type.get((rtype, root), [])
+        groups = self._of_type.get(rtype)
+        if groups is None:  # grouped once per type: joins ask per resource
+            groups = self._of_type[rtype] = {None: []}
+            for b in self._by_type.get(rtype, ()):
+                if b.exists:
+                    groups.setdefault(b.root, []).append(b)
+                    groups[None].append(b)
+        return groups.get(root, [])
 
     def region(self, block: TfBlock) -> str | None:
         """The region of the provider configuration a resource uses, when written literally."""
@@ -236,8 +311,8 @@ class TfIndex:
             vertex = self._vertices.get(node)
             if vertex is None:
                 continue
-            if vertex.block is not None:
-                found.append(vertex.block)
+            if isinstance(vertex, TfBlock):
+                found.append(vertex)
                 continue
             if hops >= _MAX_HOPS:
                 continue

