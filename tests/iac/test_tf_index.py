@@ -1,0 +1,34 @@
+"""The cross-resource index settles a block (its count, null and unresolved variables) when a
+check first reads it, not every block of the graph up front: most blocks of a real tree are of
+types no SOC 2 check reads."""
+
+from __future__ import annotations
+
+from soc2_checks.iac.tf_graph import TfBlock, TfIndex
+
+
+def _index() -> tuple[TfIndex, TfBlock, TfBlock, TfBlock]:
+    bucket = TfBlock("aws_s3_bucket.b", "aws_s3_bucket", {"bucket": ["b"], "acl": ["var.acl"]}, root="/r")
+    gone = TfBlock("aws_s3_bucket.off", "aws_s3_bucket", {"bucket": ["off"], "count": ["var.n"]}, root="/r")
+    queue = TfBlock("aws_sqs_queue.q", "aws_sqs_queue", {"name": ["var.acl"]}, root="/r")
+    index = TfIndex([bucket, gone, queue])
+    index._variables = {"acl": {"default": None}, "n": {"default": 0}}
+    for block in (bucket, gone, queue):
+        block.settle_with(index)
+    return index, bucket, gone, queue
+
+
+def test_blocks_are_settled_when_first_read_and_only_then():
+    index, bucket, gone, queue = _index()
+    assert index.of_type("aws_s3_bucket", "/r") == [bucket]  # count = var.n = 0: absent
+    assert gone.absent
+    assert bucket.marked and bucket.conf["acl"] is None  # a null variable: not set
+    assert queue._pending is not None  # never read: never settled (nor copied)
+    assert queue.conf["name"] is None and queue.marked  # settled the same way once read
+
+
+def test_checkov_finds_its_own_configuration_object_after_settling():
+    index, bucket, _gone, _queue = _index()
+    original = bucket._conf
+    assert bucket.conf is not original  # settled into a copy
+    assert index.find("aws_s3_bucket.b", conf=original) is bucket
