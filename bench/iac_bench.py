@@ -570,9 +570,7 @@ def measure(sizes: list[int], runs: int, large_runs: int) -> dict:
 
     # byte-compiled as pip compiles an installed package (an editable install is not)
     compileall.compile_dir(Path(soc2_checks.__file__).parent, quiet=1)
-    checkov_dir = subprocess.run(
-        [str(Path(sys.executable).parent / "soc2-checks"), "checkov-dir"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    checkov_dir = soc2_checkov_dir()
     report: dict = {"machine": machine(), "sizes": {}}
     for size in sizes:
         tree = OUT / f"tf-{size}"
@@ -602,17 +600,13 @@ def more_pairs(report: dict, k: int) -> None:
     cores swapped every pair), so that both see the same machine. Back-to-back pairs on this
     shared machine differed by more than the overhead itself (single pairs from -12% to +22%)."""
     env = {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
-    checkov_dir = subprocess.run(
-        [str(Path(sys.executable).parent / "soc2-checks"), "checkov-dir"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    cores = sorted(os.sched_getaffinity(0))[:2]
-    if len(cores) < 2:
-        raise SystemExit("--overhead-runs needs two cores")
+    checkov_dir = soc2_checkov_dir()
+    cores = two_cores()
     for size, s in report["sizes"].items():
         by_key = {c.key: c for c in cases(OUT / f"tf-{size}", checkov_dir, OUT / f"soc2-{size}.json")}
         without, with_ours = by_key["all"], by_key["all_plus_ours"]
         for i in range(k):
-            pinned = cores if i % 2 == 0 else cores[::-1]
+            pinned = cores if i % 2 == 0 else (cores[1], cores[0])
             run_together([(without, pinned[0]), (with_ours, pinned[1])], env)
             print(
                 f"  {size:>5} pair {i + 1}/{k}  {without.cpu[-1]:6.1f} s / {with_ours.cpu[-1]:6.1f} s CPU",
@@ -623,6 +617,21 @@ def more_pairs(report: dict, k: int) -> None:
             "without": {"times": without.times, "cpu": without.cpu},
             "with": {"times": with_ours.times, "cpu": with_ours.cpu},
         }
+
+
+def soc2_checkov_dir() -> str:
+    """The folder ``checkov --external-checks-dir`` is given, from the installed command."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "soc2-checks"), "checkov-dir"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def two_cores() -> tuple[int, int]:
+    """The two cores concurrent pairs are pinned to."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        raise SystemExit("concurrent pairs need two cores")
+    return cores[0], cores[1]
 
 
 def run_together(todo: list[tuple[Case, int]], env: dict[str, str]) -> None:
@@ -833,10 +842,10 @@ READING = """Reading the figures (one target is missed: the overhead inside a pl
   checks it needs, keeps no report of the others and does not load Checkov's built-in checks."""
 
 
-def write_results(text: str) -> None:
-    """Replace this section of RESULTS.md (or append it), leaving the others as they are."""
+def write_results(text: str, section: str = SECTION) -> None:
+    """Replace ``section`` of RESULTS.md (or append it), leaving the others as they are."""
     current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
     if pattern.search(current):
         updated = pattern.sub(lambda _m: text.rstrip("\n") + "\n\n", current, count=1)
     else:

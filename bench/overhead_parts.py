@@ -27,16 +27,14 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "out"
-RESULTS = HERE / "RESULTS.md"
+from iac_bench import OUT, RESULTS, soc2_checkov_dir, two_cores, write_results  # this folder: run as a script
+
 SECTION = "## Overhead inside a plain Checkov run, by part"
 VARIANTS = ("calls", "full")
 
@@ -146,12 +144,8 @@ def run_pair(tree: Path, mode: str, cores: tuple[int, int], checkov_dir: str) ->
 
 
 def measure(sizes: list[int], pairs: int) -> dict:
-    checkov_dir = subprocess.run(
-        [str(Path(sys.executable).parent / "soc2-checks"), "checkov-dir"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    cores = sorted(os.sched_getaffinity(0))[:2]
-    if len(cores) < 2:
-        raise SystemExit("this benchmark needs two cores")
+    checkov_dir = soc2_checkov_dir()
+    cores = two_cores()
     report: dict = {
         "date": dt.date.today().isoformat(),
         "cores": os.cpu_count(),
@@ -227,16 +221,6 @@ HEADER = (
 )
 
 
-def write_results(text: str) -> None:
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _m: text.rstrip("\n") + "\n\n", current, count=1)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[sys.argv.index("--") + 1 :])
@@ -257,7 +241,7 @@ def main() -> None:
     text = summary(report)
     print(text)
     if args.write_results:
-        write_results(text)
+        write_results(text, SECTION)
 
 
 if __name__ == "__main__":
