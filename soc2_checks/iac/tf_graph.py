@@ -54,7 +54,8 @@ class TfBlock:
     A scan's index holds every block of the graph, but the checks read only some of them (the
     resources they judge and what links to those). Settling a block (its ``count`` and null or
     unresolved variables, which may copy its configuration) is therefore done on first read of
-    ``conf``, ``absent`` or ``marked``, not for every block up front."""
+    ``conf``, ``absent`` or ``marked``, not for every block up front; only the index settling it
+    writes them."""
 
     __slots__ = (
         "address",
@@ -114,10 +115,6 @@ class TfBlock:
             self._ready()
         return self._conf
 
-    @conf.setter
-    def conf(self, value: dict[str, Any]) -> None:
-        self._conf = value
-
     @property
     def marked(self) -> bool:
         """``conf`` is a copy with null and unresolved variables settled."""
@@ -125,20 +122,12 @@ class TfBlock:
             self._ready()
         return self._marked
 
-    @marked.setter
-    def marked(self, value: bool) -> None:
-        self._marked = value
-
     @property
     def absent(self) -> bool:
         """Its ``count`` evaluates to 0 once variables are substituted."""
         if self._pending is not None:
             self._ready()
         return self._absent
-
-    @absent.setter
-    def absent(self, value: bool) -> None:
-        self._absent = value
 
     @property
     def exists(self) -> bool:
@@ -419,20 +408,20 @@ class TfIndex:
         (Terraform treats them as not set), and attributes fed by a variable with no value."""
         count = raw(block.conf, "count")
         if isinstance(count, str) and count_value(count, lambda n: self.variable(n, block.module_prefix)) == 0:
-            block.absent = True
+            block._absent = True
             return
         nulls = self._null_paths(block.conf, block.module_prefix)
         if nulls:
-            block.conf = _without(block.conf, nulls)
-            block.marked = True
+            block._conf = _without(block.conf, nulls)
+            block._marked = True
         if "dynamic" in block.conf:
             # Checkov expands dynamic blocks of the resource a check runs on, not of the
             # resources it links to: a bucket's linked configuration is read the same way
             from checkov.terraform.parser_functions import handle_dynamic_values
 
             if not block.marked:
-                block.conf = copy.deepcopy(block.conf)
-                block.marked = True
+                block._conf = copy.deepcopy(block.conf)
+                block._marked = True
             handle_dynamic_values(block.conf)
         if crumbs:
             self._mark_unresolved(block, crumbs)
@@ -493,8 +482,8 @@ class TfIndex:
             _mark(conf, tokens, marker)
             if tokens[0] == "dynamic" and len(tokens) > 1:
                 _mark(conf, tokens[1:2], marker)  # the blocks the dynamic block generates
-        block.conf = conf
-        block.marked = True
+        block._conf = conf
+        block._marked = True
 
     def _unresolved_variable(self, name: str, prefix: str, depth: int) -> bool:
         """True when a variable has no value: no default and nothing passed in, followed
