@@ -215,6 +215,7 @@ def median(xs: list[float]) -> float:
 def summary(report: dict) -> str:
     rows = []
     pairs = []
+    spreads = []
     for size, found in report["sizes"].items():
         full, calls, replay = (median([w["cpu_s"] / wo["cpu_s"] - 1 for wo, w in found[m]]) for m in VARIANTS)
         base = median([wo["cpu_s"] for wo, _ in found["full"]])
@@ -228,6 +229,12 @@ def summary(report: dict) -> str:
             f"({ours:.2f} s timed) | {n_calls:,} / {n_records:,} |"
         )
         pairs.append(min(len(v) for v in found.values()))
+        spread = "; ".join(
+            f"{m} {min(r) * 100:+.1f}% to {max(r) * 100:+.1f}%"
+            for m in VARIANTS
+            for r in [[w["cpu_s"] / wo["cpu_s"] - 1 for wo, w in found[m]]]
+        )
+        spreads.append(f"- {int(size):,} resources: {spread}")
     return f"""{SECTION}
 
 `python bench/overhead_parts.py {" ".join(report["argv"])}` on {report["date"]} ({report["cores"]} cores, \
@@ -249,6 +256,11 @@ objects cause) are full minus replay; their code is also timed directly inside t
 
 {HEADER}
 {chr(10).join(rows)}
+
+Single pairs, lowest to highest (this machine is shared; a median of a few pairs moves by a point
+or two from one run of the script to the next):
+
+{chr(10).join(spreads)}
 """
 
 
