@@ -585,19 +585,26 @@ def _without(conf: dict[str, Any], paths: list[tuple[Any, ...]]) -> dict[str, An
     (``{'acl': ['var.acl']}``) becomes null as a whole, as if it were not written."""
     out = copy.deepcopy(conf)
     for path in paths:
-        parent: Any = out
-        for step in path[:-1]:
-            parent = parent[step]
-        last = path[-1]
-        if isinstance(parent, list) and len(parent) == 1 and len(path) >= 2:
-            grand: Any = out
-            for step in path[:-2]:
-                grand = grand[step]
-            if isinstance(grand, dict):
-                grand[path[-2]] = None
-                continue
-        parent[last] = None
+        grand, parent = _at(out, path[:-2]), _at(out, path[:-1])
+        if parent is None:
+            continue  # already null: Checkov's expanded ``dynamic`` blocks share objects with the block
+        if isinstance(parent, list) and len(parent) == 1 and isinstance(grand, dict) and len(path) >= 2:
+            grand[path[-2]] = None
+        else:
+            parent[path[-1]] = None
     return out
+
+
+def _at(node: Any, path: tuple[Any, ...]) -> Any:
+    """The value at ``path``, or None where the path no longer leads anywhere."""
+    for step in path:
+        if isinstance(node, dict):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            return None
+    return node
 
 
 def _mark(node: Any, tokens: list[str], marker: str) -> None:

@@ -52,3 +52,25 @@ def test_one_address_in_two_roots_is_two_resources():
     assert index.linked(dev, sse.type, "bucket").certain == [sse]
     assert index.linked(prod, sse.type, "bucket").certain == []  # no configuration in /prod
     assert index.resolve(sse, "aws_s3_bucket.this.id", "aws_s3_bucket") == [dev]
+
+
+def test_null_variables_in_a_block_checkov_expanded_from_dynamic():
+    """Checkov writes an expanded ``dynamic`` block next to the ``dynamic`` entry, sharing the
+    same objects: nulling a variable through one must not break the other (terraform-aws-modules'
+    ec2-instance module, where every instance was an ERROR before)."""
+    shared = [{"capacity_reservation_preference": ["var.pref"], "encrypted": [True]}]
+    conf = {
+        "ami": ["ami-1"],
+        "dynamic": [{"capacity_reservation_specification": shared}],
+        "capacity_reservation_specification": shared,
+        "key_name": ["var.key"],
+    }
+    instance = TfBlock("aws_instance.this", "aws_instance", conf, root="/r")
+    index = TfIndex([instance])
+    index._variables = {"pref": {"default": None}, "key": {"default": None}}
+    instance.settle_with(index)
+    assert instance.marked
+    assert instance.conf["capacity_reservation_specification"][0]["capacity_reservation_preference"] is None
+    assert instance.conf["capacity_reservation_specification"][0]["encrypted"] == [True]
+    assert instance.conf["key_name"] is None
+    assert conf["key_name"] == ["var.key"]  # Checkov's own configuration is left as it was
