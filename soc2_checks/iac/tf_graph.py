@@ -400,14 +400,15 @@ class TfIndex:
     def _settle(self, block: TfBlock, crumbs: dict[str, Any] | None) -> None:
         """What Checkov leaves unrendered but the source settles: a ``count`` that evaluates to 0
         once its variables are substituted, attributes set from a variable whose value is null
-        (Terraform treats them as not set), and attributes fed by a variable with no value."""
+        (Terraform treats them as not set) or a plain value (Checkov sometimes leaves ``var.x``
+        in the second call of a module), and attributes fed by a variable with no value."""
         count = raw(block.conf, "count")
         if isinstance(count, str) and count_value(count, lambda n: self.variable(n, block.module_prefix)) == 0:
             block._absent = True
             return
-        nulls = self._null_paths(block.conf, block.module_prefix)
-        if nulls:
-            block._conf = _without(block.conf, nulls)
+        values = self._variable_values(block.conf, block.module_prefix)
+        if values:
+            block._conf = _with_values(block.conf, values)
             block._marked = True
         if "dynamic" in block.conf:
             # Checkov expands dynamic blocks of the resource a check runs on, not of the
@@ -421,11 +422,12 @@ class TfIndex:
         if crumbs:
             self._mark_unresolved(block, crumbs)
 
-    def _null_paths(self, conf: dict[str, Any], prefix: str) -> list[tuple[Any, ...]]:
-        """Paths of the values that are exactly ``var.x`` where ``x`` is null."""
+    def _variable_values(self, conf: dict[str, Any], prefix: str) -> list[tuple[tuple[Any, ...], Any]]:
+        """Paths of the values that are exactly ``var.x`` where ``x`` is known to be null or a
+        plain value (a boolean, number or literal string), with that value."""
         if "var." not in repr(conf):  # most blocks: one pass in C instead of a walk in Python
             return []
-        found: list[tuple[Any, ...]] = []
+        found: list[tuple[tuple[Any, ...], Any]] = []
         path: list[Any] = []  # one list for the whole walk: this runs on every resource of a scan
 
         def visit(key: Any, value: Any) -> None:
@@ -435,8 +437,10 @@ class TfIndex:
                 path.pop()
             elif isinstance(value, str) and "var." in value:
                 m = _VARIABLE_TEXT.match(value.strip())
-                if m and self.variable(m.group(1), prefix) == (True, None):
-                    found.append((*path, key))
+                if m:
+                    known, settled = self.variable(m.group(1), prefix)
+                    if known and (settled is None or isinstance(settled, (bool, int, float, str))):
+                        found.append(((*path, key), settled))
 
         def walk(node: dict[str, Any] | list[Any]) -> None:
             if isinstance(node, dict):
@@ -580,18 +584,24 @@ def _parent_prefix(prefix: str) -> str:
     return _MODULE_PREFIX.match(prefix[: prefix.rstrip(".").rfind("module.")]).group(1)  # type: ignore[union-attr]
 
 
-def _without(conf: dict[str, Any], paths: list[tuple[Any, ...]]) -> dict[str, Any]:
-    """A copy of ``conf`` with the values at ``paths`` set to null. A list-wrapped attribute
-    (``{'acl': ['var.acl']}``) becomes null as a whole, as if it were not written."""
+def _with_values(conf: dict[str, Any], values: list[tuple[tuple[Any, ...], Any]]) -> dict[str, Any]:
+    """A copy of ``conf`` with the value at each path replaced. A list-wrapped attribute set to
+    null (``{'acl': ['var.acl']}``) becomes null as a whole, as if it were not written."""
     out = copy.deepcopy(conf)
-    for path in paths:
+    for path, value in values:
         grand, parent = _at(out, path[:-2]), _at(out, path[:-1])
-        if parent is None:
+        if not isinstance(parent, (dict, list)):
             continue  # already null: Checkov's expanded ``dynamic`` blocks share objects with the block
-        if isinstance(parent, list) and len(parent) == 1 and isinstance(grand, dict) and len(path) >= 2:
+        if (
+            value is None
+            and isinstance(parent, list)
+            and len(parent) == 1
+            and isinstance(grand, dict)
+            and len(path) >= 2
+        ):
             grand[path[-2]] = None
         else:
-            parent[path[-1]] = None
+            parent[path[-1]] = value
     return out
 
 

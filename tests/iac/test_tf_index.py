@@ -74,3 +74,19 @@ def test_null_variables_in_a_block_checkov_expanded_from_dynamic():
     assert instance.conf["capacity_reservation_specification"][0]["encrypted"] == [True]
     assert instance.conf["key_name"] is None
     assert conf["key_name"] == ["var.key"]  # Checkov's own configuration is left as it was
+
+
+def test_a_variable_checkov_left_unrendered_is_read_from_the_module_chain():
+    """Checkov sometimes leaves ``var.x`` in the second call of a module (terraform-aws-rds'
+    replica examples): the value the module chain gives is used, and only a plain one."""
+    conf = {"storage_encrypted": ["var.storage_encrypted"], "kms_key_id": ["var.kms_key_id"]}
+    replica = TfBlock("module.replica.module.db.aws_db_instance.this", "aws_db_instance", conf, root="/r")
+    index = TfIndex([replica])
+    index._variables = {
+        "module.replica.module.db.storage_encrypted": {"default": "var.storage_encrypted"},
+        "module.replica.storage_encrypted": {"default": [True]},
+        "module.replica.module.db.kms_key_id": {"default": "${aws_kms_key.this.arn}"},
+    }
+    replica.settle_with(index)
+    assert replica.conf["storage_encrypted"] == [True]
+    assert replica.conf["kms_key_id"] == ["var.kms_key_id"]  # an expression: left for the adapter as unknown
