@@ -55,7 +55,6 @@ def child(mode: str, argv: list[str], replay_file: str | None = None) -> None:
 
     figures: dict[str, float] = {
         "ours_s": 0.0,
-        "iam_db_s": 0.0,
         "print_s": 0.0,
         "calls": 0,
         "records": 0,
@@ -85,20 +84,9 @@ def child(mode: str, argv: list[str], replay_file: str | None = None) -> None:
         from checkov.common.models.enums import CheckResult
 
         from soc2_checks.iac import checks
-        from soc2_checks.rules import iam_actions
 
         base = checks._shared_base()
         decide = base.run
-        load_database = iam_actions._database
-
-        def database():  # type: ignore[no-untyped-def]
-            t = time.process_time()
-            try:
-                return load_database()
-            finally:
-                figures["iam_db_s"] += time.process_time() - t
-
-        iam_actions._database = database  # type: ignore[assignment]
 
         def run(self, *a, **k):  # type: ignore[no-untyped-def]
             figures["calls"] += 1

@@ -37,6 +37,7 @@ from .cfn_values import template_parameters, template_resources
 from .instances import for_each_items, never_created, uses_each, with_instance
 from .parts import Part, judge
 from .tf_graph import index_for
+from .values import expand_dynamic
 
 VERDICT_KEY = "soc2_checks"
 """Key of the verdict (status, message, details) in the check result Checkov records."""
@@ -144,7 +145,7 @@ def _terraform_parts(
     address = str(conf.get("__address__") or entity_type)
 
     def build() -> tuple[list[Part] | None, str | None]:
-        _handle_dynamic_values()(conf)
+        expand_dynamic(conf)
         index = index_for(graph)
         block = index.find(address, scanned_file, conf.get("__start_line__"), conf) if index is not None else None
         if block is not None and block.absent:
@@ -164,14 +165,6 @@ def _terraform_parts(
         return parts, root
 
     return _cached_parts((id(conf), id(graph), address, entity_type), build)
-
-
-@functools.cache
-def _handle_dynamic_values() -> Any:
-    """Checkov's expansion of ``dynamic`` blocks, which it applies only to some checks' input."""
-    from checkov.terraform.parser_functions import handle_dynamic_values
-
-    return handle_dynamic_values
 
 
 def _cloudformation_parts(conf: dict[str, Any], entity_name: str, entity_type: str) -> tuple[list[Part], None]:

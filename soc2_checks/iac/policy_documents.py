@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Unknown
 from . import cfn_values
-from .values import ABSENT, is_expression, raw, strip_interpolation, unwrap
+from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation, unwrap
 
 if TYPE_CHECKING:
     from .tf_graph import TfBlock, TfIndex
@@ -68,12 +68,10 @@ def tf_data_document(block: TfBlock, index: TfIndex | None, depth: int = 0) -> A
     """``data "aws_iam_policy_document"`` as JSON. Statements merged in from
     ``source_policy_documents``/``override_policy_documents`` are all kept: every rule on
     policies asks "does any statement grant ...", so keeping more statements never hides one."""
-    from checkov.terraform.parser_functions import handle_dynamic_values
-
     conf = block.conf
     if "dynamic" in conf:
         conf = copy.deepcopy(conf)
-        handle_dynamic_values(conf)
+        expand_dynamic(conf)
     where = f"data.{block.address}"
     statements: list[Any] = []
     blocks = conf.get("statement") or []

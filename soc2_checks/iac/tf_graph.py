@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .instances import count_value, never_created
-from .values import ABSENT, is_expression, raw, strip_interpolation
+from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation
 
 _MODULE_PREFIX = re.compile(r"^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)")
 _INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
@@ -413,12 +413,10 @@ class TfIndex:
         if "dynamic" in block.conf:
             # Checkov expands dynamic blocks of the resource a check runs on, not of the
             # resources it links to: a bucket's linked configuration is read the same way
-            from checkov.terraform.parser_functions import handle_dynamic_values
-
             if not block.marked:
                 block._conf = copy.deepcopy(block.conf)
                 block._marked = True
-            handle_dynamic_values(block.conf)
+            expand_dynamic(block.conf)
         if crumbs:
             self._mark_unresolved(block, crumbs)
 
@@ -475,10 +473,8 @@ class TfIndex:
                     break
         if not marks:
             return
-        from checkov.terraform.parser_functions import handle_dynamic_values
-
         conf = block.conf if block.marked else copy.deepcopy(block.conf)
-        handle_dynamic_values(conf)
+        expand_dynamic(conf)
         for tokens, marker in marks:
             _mark(conf, tokens, marker)
             if tokens[0] == "dynamic" and len(tokens) > 1:
@@ -592,13 +588,7 @@ def _with_values(conf: dict[str, Any], values: list[tuple[tuple[Any, ...], Any]]
         grand, parent = _at(out, path[:-2]), _at(out, path[:-1])
         if not isinstance(parent, (dict, list)):
             continue  # already null: Checkov's expanded ``dynamic`` blocks share objects with the block
-        if (
-            value is None
-            and isinstance(parent, list)
-            and len(parent) == 1
-            and isinstance(grand, dict)
-            and len(path) >= 2
-        ):
+        if value is None and isinstance(parent, list) and len(parent) == 1 and isinstance(grand, dict):
             grand[path[-2]] = None
         else:
             parent[path[-1]] = value

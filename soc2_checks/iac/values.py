@@ -10,6 +10,7 @@ return :class:`~soc2_checks.model.Unknown` for such values, so the rule cannot P
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -26,6 +27,19 @@ _EMBEDDED_REFERENCE = re.compile(r"(?<![\w:/.-])(?:var|local|module|each|count)\
 _INDEXED = re.compile(r"[\]})]\s*\[")
 _ITERATOR = re.compile(r"^[A-Za-z_][\w-]*\.(?:value|key)(?:$|[.\[])")
 """A dynamic block's iterator (``rule.value``) that Checkov did not substitute."""
+
+
+def expand_dynamic(conf: dict[str, Any]) -> None:
+    """Expand ``dynamic`` blocks in place, as Checkov does for the input of some of its own
+    checks but not in the graph: every reader of a configuration sees the generated blocks."""
+    _checkov_handle_dynamic_values()(conf)
+
+
+@functools.cache
+def _checkov_handle_dynamic_values() -> Any:
+    from checkov.terraform.parser_functions import handle_dynamic_values  # Checkov only when scanning
+
+    return handle_dynamic_values
 
 
 def is_expression(text: str) -> bool:
