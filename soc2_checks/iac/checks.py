@@ -140,16 +140,14 @@ def _terraform_parts(
     scanned_file: str, conf: dict[str, Any], entity_type: str, graph: Any
 ) -> tuple[list[Part] | None, str | None]:
     """The views of one resource and the root module it belongs to (None: no result)."""
-    if never_created(conf):
-        return None, None  # count = 0 or an empty for_each: the resource does not exist
     address = str(conf.get("__address__") or entity_type)
 
     def build() -> tuple[list[Part] | None, str | None]:
         expand_dynamic(conf)
         index = index_for(graph)
         block = index.find(address, scanned_file, conf.get("__start_line__"), conf) if index is not None else None
-        if block is not None and block.absent:
-            return None, None
+        if not block.exists if block is not None else never_created(conf):
+            return None, None  # count = 0 or an empty for_each: the resource does not exist
         cx = terraform.TfContext(address=address, index=index, block=block)
         root = block.root if block is not None else None
         # a block with null or unresolved variables is read from the index's settled copy

@@ -9,8 +9,9 @@ exists. Two shapes are common in real modules and can be settled without guessin
   if var.enabled}`` once Checkov has rendered ``var.enabled``): its instances are known, and
   an empty one means the resource does not exist;
 - a ``count`` whose condition names variables Checkov did not substitute
-  (``!var.is_directory_bucket ? 1 : 0``): the variables' values are substituted here and the
-  expression is evaluated by Checkov's own Terraform evaluator.
+  (``!var.is_directory_bucket ? 1 : 0``): it is evaluated with the variables' values
+  (``tf_expressions``; the index reads the condition from the source where Checkov's
+  rendering of it cannot be trusted).
 
 Anything else stays as it is: the resource is judged, and values it cannot resolve are Unknown.
 """
@@ -23,6 +24,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .tf_expressions import Unknown, evaluate, evaluate_count
 from .values import ABSENT, raw
 
 Item = tuple[Any, Any]
@@ -35,9 +37,6 @@ _FOR_EXPRESSION = re.compile(
 _LIST_FOR_EXPRESSION = re.compile(
     r"^\[\s*for\s+(?P<v>\w+)\s+in\s+(?P<coll>.+?)\s*:\s*(?P<value>.+?)(?:\s+if\s+(?P<cond>.+?))?\s*\]$", re.DOTALL
 )
-_VARIABLE = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")
-_NEGATION = re.compile(r"!\s*(true|false)\b", re.IGNORECASE)
-_UNRESOLVED = re.compile(r"(?<![\w.])(?:var|local|module|data|each|count|self|path|terraform)\.")
 _EACH = re.compile(r"^\$\{\s*each\.(key|value)\s*\}$|^each\.(key|value)$")
 _EACH_ATTRIBUTE = re.compile(r'^(?:\$\{\s*)?each\.value(?:\.(\w+)|\["(\w+)"\])(?:\s*\})?$')
 _EACH_EMBEDDED = re.compile(r"\$\{\s*each\.(key|value)\s*\}")
@@ -123,46 +122,29 @@ def _condition(text: str | None) -> bool | None:
     return None
 
 
-def count_value(text: Any, variable: Callable[[str], tuple[bool, Any]]) -> int | None:
-    """The number a ``count`` expression Checkov left as text evaluates to, once the variables
-    it names are substituted with their values (``variable(name)`` -> (known, value)). None
-    when anything in it stays unknown."""
-    if not isinstance(text, str) or "var." not in text:
+def count_value(
+    text: Any,
+    variable: Callable[[str], tuple[bool, Any]],
+    local: Callable[[str], str | None] | None = None,
+) -> int | None:
+    """The number a ``count`` expression evaluates to, with ``var.x`` read through
+    ``variable(name)`` -> (known, value) and ``local.x`` through ``local(name)`` -> its
+    expression text (evaluated in turn). None when anything in it stays unknown."""
+    if not isinstance(text, str):
         return None
-    unknown = False
 
-    def substitute(m: re.Match[str]) -> str:
-        nonlocal unknown
-        known, value = variable(m.group(1))
-        if not known or value is None or isinstance(value, (dict, list)):
-            unknown = True
-            return m.group(0)
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, (int, float)):
-            return str(value)
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower()
-        unknown = True
-        return m.group(0)
+    def resolve(kind: str, name: str, seen: frozenset[str] = frozenset()) -> Any:
+        if kind == "var":
+            known, value = variable(name)
+            if not known or isinstance(value, (dict, list)):
+                raise Unknown(f"var.{name}")
+            return value
+        expression = local(name) if local is not None and name not in seen else None
+        if expression is None:
+            raise Unknown(f"local.{name}")
+        return evaluate(expression, lambda k, n: resolve(k, n, seen | {name}))
 
-    expression = _VARIABLE.sub(substitute, text)
-    if unknown or _UNRESOLVED.search(expression):
-        return None
-    expression = _NEGATION.sub(lambda m: "false" if m.group(1).lower() == "true" else "true", expression)
-    from checkov.terraform.graph_builder.variable_rendering.evaluate_terraform import evaluate_terraform
-
-    try:
-        result = evaluate_terraform(expression)
-    except Exception:  # Checkov's evaluator raises on shapes it does not know
-        return None
-    if isinstance(result, bool):
-        return None
-    if isinstance(result, int):
-        return result
-    if isinstance(result, str) and result.strip().isdigit():
-        return int(result.strip())
-    return None
+    return evaluate_count(text, resolve)
 
 
 def uses_each(conf: Any) -> bool:

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .instances import count_value, never_created
+from .tf_source import block_argument, module_locals
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation
 
 _MODULE_PREFIX = re.compile(r"^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)")
 _INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
+_COUNT_INDEX = re.compile(r"\[(\d+)\]$")
 _REFERENCE = re.compile(
     r"^(?P<type>[a-z][a-z0-9]*_[a-z0-9_]+)\.(?P<name>[A-Za-z_][\w-]*)(?P<index>\[[^\]]*\])?\.(?P<attr>[\w]+)"
 )
@@ -70,6 +72,7 @@ class TfBlock:
         "_absent",
         "_marked",
         "_exists",
+        "_counted",
         "_pending",
     )
 
@@ -95,6 +98,7 @@ class TfBlock:
         self._absent = False
         self._marked = False
         self._exists: bool | None = None
+        self._counted = False  # its existence was decided by its count in the source
         self._pending: TfIndex | None = None
 
     def __repr__(self) -> str:
@@ -124,7 +128,8 @@ class TfBlock:
 
     @property
     def absent(self) -> bool:
-        """Its ``count`` evaluates to 0 once variables are substituted."""
+        """Its ``count``, evaluated with the module call's variables, leaves no instance at
+        its index."""
         if self._pending is not None:
             self._ready()
         return self._absent
@@ -132,7 +137,7 @@ class TfBlock:
     @property
     def exists(self) -> bool:
         if self._exists is None:
-            self._exists = not self.absent and not never_created(self.conf)
+            self._exists = not self.absent and (self._counted or not never_created(self.conf))
         return self._exists
 
 
@@ -183,8 +188,8 @@ class TfIndex:
         self._links: dict[str, list[TfBlock]] = {}  # join key + target: linkers; join key: uncertain ones
         self.providers: dict[tuple[str, str], Any] = {}
         self._by_name: dict[tuple[str, str], dict[str, list[TfBlock]]] = {}
-        self._variables: dict[str, dict[str, Any]] = {}
-        self._modules: dict[str, dict[str, Any]] = {}
+        self._variables: dict[str, dict[str, Any]] = {}  # by root folder and address
+        self._modules: dict[str, dict[str, Any]] = {}  # by root folder and address
         self._crumbs: dict[int, dict[str, Any]] = {}  # rendering breadcrumbs of the blocks that have them
 
     # -- construction ------------------------------------------------------------------
@@ -223,10 +228,9 @@ class TfIndex:
             else:
                 kinds[node] = str(kind)
                 names[node] = str(attrs.get("block_name_") or "")
-                if kind == "variable":
-                    variables[str(attrs.get("__address__") or attrs.get("block_name_") or "")] = attrs
-                elif kind == "module":
-                    modules[str(attrs.get("__address__") or attrs.get("block_name_") or "")] = attrs
+                if kind in ("variable", "module"):
+                    key = f"{_root_folder(attrs)}\0{attrs.get('__address__') or attrs.get('block_name_') or ''}"
+                    (variables if kind == "variable" else modules)[key] = attrs
                 elif kind == "provider":
                     providers[(_root_folder(attrs), str(attrs.get("block_name_") or ""))] = attrs.get("region")
         index = cls(blocks, kinds=kinds, names=names, out_edges=out_edges)
@@ -373,17 +377,18 @@ class TfIndex:
             return self._out.get(node, [])
         return self._out_edges(node)  # not kept: read again from the graph when followed again
 
-    def variable(self, name: str, prefix: str, depth: int = 0) -> tuple[bool, Any]:
+    def variable(self, name: str, prefix: str, root: str, depth: int = 0) -> tuple[bool, Any]:
         """A variable's value as seen from a module (``prefix``): (True, value) when it is
         known, null included; (False, None) when it has no value or only expression text.
         Checkov writes a module call's argument into the module's variable, as its default,
         and replaces ``var.x`` inside the module by the caller's expression text, so a name
-        that the module does not declare belongs to the caller."""
+        that the module does not declare belongs to the caller. Variables are keyed by root
+        folder too: two environments calling one module give it the same addresses."""
         if depth > 8:
             return False, None
-        attrs = self._variables.get(prefix + name)
+        attrs = self._variables.get(f"{root}\0{prefix}{name}")
         if attrs is None:
-            return self.variable(name, _parent_prefix(prefix), depth + 1) if prefix else (False, None)
+            return self.variable(name, _parent_prefix(prefix), root, depth + 1) if prefix else (False, None)
         if "default" not in attrs:
             return False, None
         value = attrs["default"]
@@ -392,21 +397,30 @@ class TfIndex:
         if isinstance(value, str):
             m = _VARIABLE_TEXT.match(value.strip())
             if m and prefix:
-                return self.variable(m.group(1), _parent_prefix(prefix), depth + 1)
+                return self.variable(m.group(1), _parent_prefix(prefix), root, depth + 1)
             if is_expression(value):
                 return False, None
         return True, value
 
     def _settle(self, block: TfBlock, crumbs: dict[str, Any] | None) -> None:
-        """What Checkov leaves unrendered but the source settles: a ``count`` that evaluates to 0
-        once its variables are substituted, attributes set from a variable whose value is null
-        (Terraform treats them as not set) or a plain value (Checkov sometimes leaves ``var.x``
-        in the second call of a module), and attributes fed by a variable with no value."""
-        count = raw(block.conf, "count")
-        if isinstance(count, str) and count_value(count, lambda n: self.variable(n, block.module_prefix)) == 0:
-            block._absent = True
-            return
-        values = self._variable_values(block.conf, block.module_prefix)
+        """What Checkov renders wrongly or leaves unrendered but the source settles: a ``count``
+        that leaves no instance at this block's index (``this[0]`` of ``count = 0``), attributes
+        set from a variable whose value is null (Terraform treats them as not set) or a plain
+        value (Checkov sometimes leaves ``var.x`` in the second call of a module), and
+        attributes fed by a variable with no value."""
+        number = self._source_count(block)
+        if number is None:  # not in the source as one expression: Checkov's text, if any
+            count = raw(block.conf, "count")
+            if isinstance(count, str):
+                number = count_value(count, lambda n: self.variable(n, block.module_prefix, block.root))
+        else:
+            block._counted = True
+        if number is not None:
+            m = _COUNT_INDEX.search(block.address)
+            if number <= (int(m.group(1)) if m else 0):
+                block._absent = True
+                return
+        values = self._variable_values(block.conf, block.module_prefix, block.root)
         if values:
             block._conf = _with_values(block.conf, values)
             block._marked = True
@@ -420,7 +434,28 @@ class TfIndex:
         if crumbs:
             self._mark_unresolved(block, crumbs)
 
-    def _variable_values(self, conf: dict[str, Any], prefix: str) -> list[tuple[tuple[Any, ...], Any]]:
+    def _source_count(self, block: TfBlock) -> int | None:
+        """The block's ``count`` as the source writes it, evaluated with the module call's
+        variables and the module's locals; None when it has none or it cannot be known.
+        Checkov's rendering of it is not used: its evaluator drops parts of conditions, and it
+        renders a module's locals once for all calls (see ``tf_source``)."""
+        conf = block.conf
+        if "count" not in conf and not _COUNT_INDEX.search(block.address):
+            return None
+        start, end = raw(conf, "__start_line__"), raw(conf, "__end_line__")
+        if not (isinstance(start, int) and isinstance(end, int) and block.file):
+            return None
+        text = block_argument(block.file, start, end, "count")
+        if text is None:
+            return None
+        folder = os.path.dirname(block.file)
+        return count_value(
+            text,
+            lambda name: self.variable(name, block.module_prefix, block.root),
+            lambda name: module_locals(folder).get(name),
+        )
+
+    def _variable_values(self, conf: dict[str, Any], prefix: str, root: str) -> list[tuple[tuple[Any, ...], Any]]:
         """Paths of the values that are exactly ``var.x`` where ``x`` is known to be null or a
         plain value (a boolean, number or literal string), with that value."""
         if "var." not in repr(conf):  # most blocks: one pass in C instead of a walk in Python
@@ -436,7 +471,7 @@ class TfIndex:
             elif isinstance(value, str) and "var." in value:
                 m = _VARIABLE_TEXT.match(value.strip())
                 if m:
-                    known, settled = self.variable(m.group(1), prefix)
+                    known, settled = self.variable(m.group(1), prefix, root)
                     if known and (settled is None or isinstance(settled, (bool, int, float, str))):
                         found.append(((*path, key), settled))
 
@@ -468,7 +503,7 @@ class TfIndex:
                 if not isinstance(entry, dict) or entry.get("type") != "variable":
                     continue
                 name = str(entry.get("name") or "")
-                if name and self._unresolved_variable(name, block.module_prefix, 0):
+                if name and self._unresolved_variable(name, block.module_prefix, block.root, 0):
                     marks.append((key.split("."), "${var." + name + "}"))
                     break
         if not marks:
@@ -482,10 +517,10 @@ class TfIndex:
         block._conf = conf
         block._marked = True
 
-    def _unresolved_variable(self, name: str, prefix: str, depth: int) -> bool:
+    def _unresolved_variable(self, name: str, prefix: str, root: str, depth: int) -> bool:
         """True when a variable has no value: no default and nothing passed in, followed
         through the module calls that set it."""
-        attrs = self._variables.get(prefix + name)
+        attrs = self._variables.get(f"{root}\0{prefix}{name}")
         if attrs is None or depth > 8:
             return False
         if "default" not in attrs:
@@ -497,13 +532,13 @@ class TfIndex:
         for entry in crumbs:
             if not isinstance(entry, dict) or entry.get("type") != "module":
                 continue
-            module = self._modules.get(parent + str(entry.get("name")))
+            module = self._modules.get(f"{root}\0{parent}{entry.get('name')}")
             module_crumbs = ((module or {}).get("rendering_breadcrumbs_") or {}).get(name) or []
             for upstream in module_crumbs:
                 if (
                     isinstance(upstream, dict)
                     and upstream.get("type") == "variable"
-                    and self._unresolved_variable(str(upstream.get("name")), parent, depth + 1)
+                    and self._unresolved_variable(str(upstream.get("name")), parent, root, depth + 1)
                 ):
                     return True
         return False

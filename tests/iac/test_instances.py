@@ -68,3 +68,17 @@ def test_instance_substitution():
         {"ip_protocol": ["each.value.ip_protocol"], "cidr": ['each.value["cidr"]']}, "k", {"ip_protocol": "tcp"}
     )
     assert rule == {"ip_protocol": ["tcp"], "cidr": ['each.value["cidr"]']}  # a missing attribute stays unresolved
+
+
+def test_count_reads_locals_through_their_own_expressions():
+    values = {"create": (True, False), "enabled": (True, True), "ignore": (True, True)}
+    locals_ = {"create": "var.create && var.enabled", "loop": "local.loop", "on": "var.enabled"}
+
+    def variable(name):
+        return values.get(name, (False, None))
+
+    assert count_value("local.create ? 1 : 0", variable, locals_.get) == 0
+    assert count_value("local.on && !var.ignore ? 1 : 0", variable, locals_.get) == 0
+    assert count_value("local.on && var.ignore ? 1 : 0", variable, locals_.get) == 1
+    assert count_value("local.loop ? 1 : 0", variable, locals_.get) is None  # refers to itself
+    assert count_value("local.missing ? 1 : 0", variable, locals_.get) is None

@@ -134,3 +134,11 @@ def test_template_checkov_cannot_read_is_an_error_and_the_rest_is_checked(regist
     assert "pre-processor" in errors[0].message and errors[0].resource.file == "modular.yaml"
     checked = {(r.check_id, r.resource.id): r.status for r in scan.results if r.status != Status.ERROR}
     assert checked[("SOC2_AWS_11", "AWS::S3::Bucket.Logs")] == Status.PASSED
+
+
+def test_counts_checkov_renders_wrongly_are_read_from_the_source(tf):
+    """``count = local.create && !var.ignore_changes ? 1 : 0`` with ``local.create = var.create &&
+    var.enabled`` (terraform-aws-modules' ec2-instance, security-group, kms, iam): Checkov
+    expands the switched-off call to ``this[0]``; each call has exactly what its arguments create."""
+    volumes = sorted(rid for check, rid in tf if check == "SOC2_AWS_16" and ".module.volume_" in f".{rid}")
+    assert volumes == ["module.volume_ignoring.aws_ebs_volume.ignoring[0]", "module.volume_on.aws_ebs_volume.this"]

@@ -12,7 +12,7 @@ def _index() -> tuple[TfIndex, TfBlock, TfBlock, TfBlock]:
     gone = TfBlock("aws_s3_bucket.off", "aws_s3_bucket", {"bucket": ["off"], "count": ["var.n"]}, root="/r")
     queue = TfBlock("aws_sqs_queue.q", "aws_sqs_queue", {"name": ["var.acl"]}, root="/r")
     index = TfIndex([bucket, gone, queue])
-    index._variables = {"acl": {"default": None}, "n": {"default": 0}}
+    index._variables = {"/r\0acl": {"default": None}, "/r\0n": {"default": 0}}
     for block in (bucket, gone, queue):
         block.settle_with(index)
     return index, bucket, gone, queue
@@ -67,7 +67,7 @@ def test_null_variables_in_a_block_checkov_expanded_from_dynamic():
     }
     instance = TfBlock("aws_instance.this", "aws_instance", conf, root="/r")
     index = TfIndex([instance])
-    index._variables = {"pref": {"default": None}, "key": {"default": None}}
+    index._variables = {"/r\0pref": {"default": None}, "/r\0key": {"default": None}}
     instance.settle_with(index)
     assert instance.marked
     assert instance.conf["capacity_reservation_specification"][0]["capacity_reservation_preference"] is None
@@ -83,9 +83,9 @@ def test_a_variable_checkov_left_unrendered_is_read_from_the_module_chain():
     replica = TfBlock("module.replica.module.db.aws_db_instance.this", "aws_db_instance", conf, root="/r")
     index = TfIndex([replica])
     index._variables = {
-        "module.replica.module.db.storage_encrypted": {"default": "var.storage_encrypted"},
-        "module.replica.storage_encrypted": {"default": [True]},
-        "module.replica.module.db.kms_key_id": {"default": "${aws_kms_key.this.arn}"},
+        "/r\0module.replica.module.db.storage_encrypted": {"default": "var.storage_encrypted"},
+        "/r\0module.replica.storage_encrypted": {"default": [True]},
+        "/r\0module.replica.module.db.kms_key_id": {"default": "${aws_kms_key.this.arn}"},
     }
     replica.settle_with(index)
     assert replica.conf["storage_encrypted"] == [True]
