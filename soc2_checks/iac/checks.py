@@ -150,15 +150,19 @@ def _terraform_parts(
             return None, None  # count = 0 or an empty for_each: the resource does not exist
         cx = terraform.TfContext(address=address, index=index, block=block)
         root = block.root if block is not None else None
-        # a block with null or unresolved variables is read from the index's settled copy
-        settled = block.conf if block is not None and block.marked else conf
-        items = for_each_items(settled)
-        if not items or not uses_each(settled):
-            return terraform.views_of(entity_type, settled, cx), root
-        parts: list[Part] = []  # for_each over a literal Checkov did not expand: every instance
-        for key, value in items:
+        # a block with null or unresolved variables is read from the index's settled copy, and
+        # a for_each Checkov did not expand, with known keys, as every instance
+        if block is not None:
+            instances = block.instances()
+        else:
+            items = for_each_items(conf) if uses_each(conf) else None
+            instances = [(k, "", with_instance(conf, k, v)) for k, v in items or ()] or [(None, address, conf)]
+        if len(instances) == 1 and instances[0][0] is None:
+            return terraform.views_of(entity_type, instances[0][2], cx), root
+        parts: list[Part] = []
+        for key, _address, instance in instances:
             label = f"instance {key}"
-            for part in terraform.views_of(entity_type, with_instance(settled, key, value), cx):
+            for part in terraform.views_of(entity_type, instance, cx):
                 parts.append(Part(part.view, label=" ".join(x for x in (label, part.label) if x)))
         return parts, root
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .tf_expressions import Unknown, evaluate, evaluate_count
+from .tf_expressions import Unknown, evaluate, evaluate_count, evaluate_for_each
 from .values import ABSENT, raw
 
 Item = tuple[Any, Any]
@@ -132,19 +132,42 @@ def count_value(
     expression text (evaluated in turn). None when anything in it stays unknown."""
     if not isinstance(text, str):
         return None
+    return evaluate_count(text, resolver(variable, local))
+
+
+def for_each_value(
+    text: Any,
+    variable: Callable[[str], tuple[bool, Any]],
+    local: Callable[[str], str | None] | None = None,
+) -> list[Item] | None:
+    """The (each.key, each.value) pairs a ``for_each`` expression evaluates to, read as
+    ``count_value`` reads a count; None when they cannot be known."""
+    if not isinstance(text, str):
+        return None
+    return evaluate_for_each(text, resolver(variable, local))
+
+
+def _no_references(kind: str, name: str) -> Any:
+    raise Unknown(f"{kind}.{name}")  # an instance's attributes are read without the module's values
+
+
+def resolver(
+    variable: Callable[[str], tuple[bool, Any]], local: Callable[[str], str | None] | None
+) -> Callable[[str, str], Any]:
+    """Reads ``var.x`` through ``variable`` and ``local.x`` by evaluating its expression text."""
 
     def resolve(kind: str, name: str, seen: frozenset[str] = frozenset()) -> Any:
         if kind == "var":
             known, value = variable(name)
-            if not known or isinstance(value, (dict, list)):
+            if not known:
                 raise Unknown(f"var.{name}")
             return value
         expression = local(name) if local is not None and name not in seen else None
         if expression is None:
-            raise Unknown(f"local.{name}")
+            raise Unknown(f"local.{name}")  # unknown, or a local that refers to itself
         return evaluate(expression, lambda k, n: resolve(k, n, seen | {name}))
 
-    return evaluate_count(text, resolve)
+    return resolve
 
 
 def uses_each(conf: Any) -> bool:
@@ -156,19 +179,22 @@ def uses_each(conf: Any) -> bool:
     return isinstance(conf, str) and "each." in conf
 
 
-def with_instance(conf: dict[str, Any], key: Any, value: Any) -> dict[str, Any]:
+def with_instance(
+    conf: dict[str, Any], key: Any, value: Any, resolve: Callable[[str, str], Any] | None = None
+) -> dict[str, Any]:
     """A copy of the configuration for one ``for_each`` instance: ``each.key``, ``each.value``
-    and ``each.value.attr`` replaced by their values; anything else about ``each`` stays text."""
+    and ``each.value.attr`` replaced by their values, and expressions over ``each`` evaluated
+    (``var.x``/``local.x`` in them through ``resolve``); anything else about ``each`` stays text."""
     out = copy.deepcopy(conf)
     out.pop("for_each", None)
-    return _substitute(out, key, value)
+    return _substitute(out, key, value, resolve or _no_references)
 
 
-def _substitute(node: Any, key: Any, value: Any) -> Any:
+def _substitute(node: Any, key: Any, value: Any, resolve: Callable[[str, str], Any]) -> Any:
     if isinstance(node, dict):
-        return {k: _substitute(v, key, value) for k, v in node.items()}
+        return {k: _substitute(v, key, value, resolve) for k, v in node.items()}
     if isinstance(node, list):
-        return [_substitute(v, key, value) for v in node]
+        return [_substitute(v, key, value, resolve) for v in node]
     if not isinstance(node, str) or "each." not in node:
         return node
     text = node.strip()
@@ -180,6 +206,10 @@ def _substitute(node: Any, key: Any, value: Any) -> Any:
         if isinstance(value, dict) and (m.group(1) or m.group(2)) in value:
             return value[m.group(1) or m.group(2)]
         return node
+    try:  # an expression over each (``try(coalesce(each.value.to_port, each.value.from_port), null)``)
+        return evaluate(text, resolve, {"each": {"key": key, "value": value}})
+    except Unknown:
+        pass
     if all(isinstance(x, str) for x in (key, value)):
         return _EACH_EMBEDDED.sub(lambda e: key if e.group(1) == "key" else value, node)
     return node

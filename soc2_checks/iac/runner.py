@@ -28,7 +28,7 @@ from ..registry import CheckDef, Registry, RuleContext
 from . import tf_roots
 from .baseline import Inventory
 from .checks import VERDICT_KEY, register
-from .tf_graph import TfIndex
+from .tf_graph import TfIndex, graph_items
 
 FRAMEWORK_NAMES = {Source.TERRAFORM: "terraform", Source.CLOUDFORMATION: "cloudformation"}
 NO_CHECK = "SOC2_NO_CHECK_0"
@@ -143,8 +143,9 @@ class _Converter:
     baseline: bool
 
     def reports(self, reports: list[Any], runner: Any, source: Source, root: str, part: _Part) -> None:
+        vertices = _terraform_resources(runner) if source == Source.TERRAFORM else None
         for report in reports:
-            part.resources += len(report.resources)
+            part.resources += len(report.resources) if vertices is None else 0
             for record in (*report.passed_checks, *report.failed_checks, *report.skipped_checks):
                 if record.check_id in self.ours:
                     result = _result(record, self.registry.get(record.check_id), self.criteria_for)
@@ -153,6 +154,7 @@ class _Converter:
                 if source == Source.CLOUDFORMATION and not _looks_like_template(path):
                     continue
                 part.errors.extend(self.parse_errors(path, root, source))
+        part.resources += vertices or 0
         if self.baseline:
             part.inventory = part.inventory or Inventory()
             _collect(runner, source, part.inventory)
@@ -210,6 +212,21 @@ def _scan_terraform(directory: str, root: str, checks: list[str], convert: _Conv
         else:
             part.add(outcome)
     return part
+
+
+def _terraform_resources(runner: Any) -> int | None:
+    """The resources of a Terraform run: its graphs' resource vertices. Checkov's report keys
+    them by module file and address, which merges one module address called from two roots,
+    so its count would depend on which roots share a run (``--jobs``)."""
+    graphs = getattr(runner, "all_graphs", None)
+    if not isinstance(graphs, list):
+        return None
+    count = 0
+    for entry in graphs:
+        graph = entry[0] if isinstance(entry, tuple) else entry
+        nodes, _edges = graph_items(graph)
+        count += sum(1 for _node, attrs in nodes if attrs.get("block_type_") == "resource")
+    return count
 
 
 def _scan_cloudformation(directory: str, root: str, checks: list[str], convert: _Converter) -> _Part:

@@ -340,10 +340,11 @@ def security_group(conf: dict[str, Any], cx: TfContext) -> list[Part]:
             parts.append(Part(SecurityGroup(group_id=name, ingress=links), label=f"{rtype} resources"))
             continue
         for linker in links.certain:
-            rule = _rule_ingress(rtype, linker.conf, linker.address)
-            if rule is not None:
-                view = SecurityGroup(group_id=name, ingress=rule if isinstance(rule, Unknown) else (rule,))
-                parts.append(Part(view, label=f"rule {linker.address}"))
+            for _key, address, rule_conf in linker.instances():  # a rule per for_each key
+                rule = _rule_ingress(rtype, rule_conf, address)
+                if rule is not None:
+                    view = SecurityGroup(group_id=name, ingress=rule if isinstance(rule, Unknown) else (rule,))
+                    parts.append(Part(view, label=f"rule {address}"))
     return parts
 
 

@@ -1,13 +1,18 @@
-"""Evaluate the small Terraform expressions that decide whether a resource exists.
+"""Evaluate the small Terraform expressions that decide whether, and how many times, a resource
+exists.
 
-``count = local.create && !var.ignore_ami_changes ? 1 : 0`` is how modules switch resources
-on and off. Checkov's evaluator gets such conditions wrong: it reduces
+``count = local.create && !var.ignore_ami_changes ? 1 : 0`` and ``for_each =
+local.create_security_group ? var.security_group_ingress_rules : {}`` are how modules switch
+resources on and off. Checkov's evaluator gets such expressions wrong: it reduces
 ``false && !false ? 1 : 0`` to ``!false ? 1 : 0`` and ``(false && true) && true ? 1 : 0`` to
-``1``, which turns resources a module never creates into resources that are judged. This
-evaluator covers the operators such conditions use (literals, ``!``, ``&&``, ``||``,
-comparisons, arithmetic, ``? :``, parentheses, list literals, ``length()``) with Terraform's
-rules, and reads ``var.x`` and ``local.x`` through callbacks. Anything else, or a reference
-without a known value, makes the whole expression unknown: it never guesses.
+``1``, and renders a filtered map as empty when the module call passed two rules. This
+evaluator covers what such expressions use (literals, lists and objects, ``!``, ``&&``,
+``||``, comparisons, arithmetic, ``? :``, attribute and index access, ``for`` expressions and a
+few collection functions) with Terraform's rules, and reads ``var.x`` and ``local.x`` through
+a callback. Anything else, or a reference without a known value, makes the whole expression
+unknown: it never guesses. Operands that cannot change the result (the right side of
+``false && ...``, the branch a condition does not take) are parsed but not evaluated, as
+Terraform does not need their values either.
 """
 
 from __future__ import annotations
@@ -24,25 +29,34 @@ class Unknown(Exception):
     """The expression's value cannot be known from the source."""
 
 
+class Invalid(Unknown):
+    """The expression is an error in Terraform itself (an attribute or index that is not
+    there): what ``try()`` falls through."""
+
+
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<number>\d+(?:\.\d+)?)
-      | (?P<string>"(?:[^"\\$]|\\.)*")
       | (?P<ref>(?:var|local)\.[A-Za-z_][\w-]*)
       | (?P<name>[A-Za-z_][\w-]*)
-      | (?P<op>&&|\|\||==|!=|<=|>=|[!?:()<>+\-*/%\[\],])
+      | (?P<op>&&|\|\||==|!=|<=|>=|=>|\.\.\.|[!?:()<>+\-*/%\[\],.{}=])
     )""",
     re.VERBOSE,
 )
+_SKIPPED = object()  # the value of an operand that is parsed but not evaluated
 
 
-def evaluate(text: str, resolve: Resolve) -> Any:
-    """The value of ``text`` (``${...}`` around it allowed). Raises ``Unknown``."""
+def evaluate(text: str, resolve: Resolve, scope: dict[str, Any] | None = None) -> Any:
+    """The value of ``text`` (``${...}`` around it allowed), with the names of ``scope``
+    bound (``each``). Raises ``Unknown``."""
     text = text.strip()
     if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
         text = text[2:-1]
-    parser = _Parser(_tokens(text), resolve)
-    value = parser.conditional()
+    parser = _Parser(_tokens(text), resolve, scope)
+    try:
+        value = parser.conditional()
+    except RecursionError:
+        raise Unknown("nested too deeply") from None
     if parser.peek() is not None:
         raise Unknown(f"unexpected {parser.peek()!r}")
     return value
@@ -52,11 +66,71 @@ def evaluate_count(text: str, resolve: Resolve) -> int | None:
     """A ``count`` expression's number, or None when it cannot be known."""
     try:
         value = evaluate(text, resolve)
-    except (Unknown, RecursionError):
+    except Unknown:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 0:
         return None
     return int(value)
+
+
+def evaluate_for_each(text: str, resolve: Resolve) -> list[tuple[Any, Any]] | None:
+    """A ``for_each`` expression's (each.key, each.value) pairs, in Terraform's order (keys
+    sorted), or None when they cannot be known. A set of strings gives each.key == each.value."""
+    try:
+        value = evaluate(text, resolve)
+    except Unknown:
+        return None
+    if isinstance(value, dict):
+        return sorted(value.items(), key=lambda kv: str(kv[0]))
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [(v, v) for v in sorted(set(value))]
+    return None
+
+
+def _template_end(text: str, start: int) -> int:
+    """The index after the closing quote of the string template opening at ``start``:
+    interpolations (``${...}``, with strings of their own) are skipped as a whole."""
+    depth = 0
+    i = start + 1
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if depth == 0 and ch == '"':
+            return i + 1
+        if ch in "$%" and text.startswith("{", i + 1):
+            depth += 1
+            i += 2
+            continue
+        if depth and ch == '"':
+            i = _template_end(text, i)
+            continue
+        if depth and ch == "{":
+            depth += 1
+        elif depth and ch == "}":
+            depth -= 1
+        i += 1
+    raise Unknown("unterminated string")
+
+
+def _interpolation_end(body: str, start: int) -> int:
+    """The index after the ``}`` closing the interpolation whose ``${`` is at ``start``."""
+    depth = 0
+    i = start + 1
+    while i < len(body):
+        ch = body[i]
+        if ch == '"':
+            i = _template_end(body, i)
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise Unknown("unterminated interpolation")
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -64,6 +138,12 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     pos = 0
     text = text.rstrip()
     while pos < len(text):
+        stripped = len(text) - len(text[pos:].lstrip())
+        if text.startswith('"', stripped):
+            end = _template_end(text, stripped)
+            out.append(("template", text[stripped:end]))
+            pos = end
+            continue
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             raise Unknown(f"cannot read {text[pos : pos + 20]!r}")
@@ -73,13 +153,108 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-class _Parser:
-    """Recursive descent in Terraform's operator precedence, evaluating as it goes."""
+def _length(args: list[Any]) -> Any:
+    (value,) = args
+    if isinstance(value, (list, dict)):
+        return len(value)
+    # a string's length is rare in a count, and Checkov's single-element lists arrive as strings
+    raise Unknown("length of a non-collection")
 
-    def __init__(self, tokens: list[tuple[str, str]], resolve: Resolve) -> None:
+
+def _lookup(args: list[Any]) -> Any:
+    if len(args) not in (2, 3) or not isinstance(args[0], dict):
+        raise Unknown("lookup of a non-map")
+    if args[1] in args[0]:
+        return args[0][args[1]]
+    if len(args) == 3:
+        return args[2]
+    raise Unknown("lookup of a missing key without a default")
+
+
+def _merge(args: list[Any]) -> Any:
+    out: dict[Any, Any] = {}
+    for arg in args:
+        if arg is None:
+            continue
+        if not isinstance(arg, dict):
+            raise Unknown("merge of a non-map")
+        out.update(arg)
+    return out
+
+
+def _concat(args: list[Any]) -> Any:
+    out: list[Any] = []
+    for arg in args:
+        if not isinstance(arg, list):
+            raise Unknown("concat of a non-list")
+        out.extend(arg)
+    return out
+
+
+def _toset(args: list[Any]) -> Any:
+    (value,) = args
+    if not isinstance(value, list):
+        raise Unknown("toset of a non-list")
+    if not all(isinstance(v, (str, int, float, bool)) for v in value):
+        raise Unknown("toset of a list of collections")
+    return sorted(set(value), key=str)
+
+
+def _identity(kind: type) -> Callable[[list[Any]], Any]:
+    def convert(args: list[Any]) -> Any:
+        (value,) = args
+        if not isinstance(value, kind):
+            raise Unknown(f"not a {kind.__name__}")
+        return value
+
+    return convert
+
+
+def _keys(args: list[Any]) -> Any:
+    (value,) = args
+    if not isinstance(value, dict):
+        raise Unknown("keys of a non-map")
+    return sorted(value, key=str)
+
+
+def _values(args: list[Any]) -> Any:
+    (value,) = args
+    if not isinstance(value, dict):
+        raise Unknown("values of a non-map")
+    return [value[k] for k in sorted(value, key=str)]
+
+
+def _coalesce(args: list[Any]) -> Any:
+    for arg in args:
+        if arg is not None and arg != "":
+            return arg
+    raise Invalid("coalesce() of nothing but null and empty strings")
+
+
+_FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
+    "coalesce": _coalesce,
+    "length": _length,
+    "lookup": _lookup,
+    "merge": _merge,
+    "concat": _concat,
+    "toset": _toset,
+    "tolist": _identity(list),
+    "tomap": _identity(dict),
+    "keys": _keys,
+    "values": _values,
+}
+
+
+class _Parser:
+    """Recursive descent in Terraform's operator precedence, evaluating as it goes; while
+    ``skipping`` it only parses."""
+
+    def __init__(self, tokens: list[tuple[str, str]], resolve: Resolve, scope: dict[str, Any] | None = None) -> None:
         self.tokens = tokens
         self.pos = 0
         self.resolve = resolve
+        self.scope = scope or {}  # names bound by enclosing ``for`` expressions
+        self.skipping = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos][1] if self.pos < len(self.tokens) else None
@@ -93,15 +268,31 @@ class _Parser:
         self.pos += 1
         return token
 
+    def skipped(self, parse: Callable[[], Any]) -> None:
+        self.skipping += 1
+        try:
+            parse()
+        finally:
+            self.skipping -= 1
+
     def conditional(self) -> Any:
         condition = self.binary(0)
         if self.peek() != "?":
             return condition
         self.take("?")
-        yes = self.conditional()
+        if self.skipping:
+            self.conditional()
+            self.take(":")
+            self.conditional()
+            return _SKIPPED
+        if _bool(condition):
+            yes = self.conditional()
+            self.take(":")
+            self.skipped(self.conditional)
+            return yes
+        self.skipped(self.conditional)
         self.take(":")
-        no = self.conditional()
-        return yes if _bool(condition) else no
+        return self.conditional()
 
     _LEVELS: tuple[tuple[str, ...], ...] = (
         ("||",),
@@ -118,6 +309,14 @@ class _Parser:
         left = self.binary(level + 1)
         while self.peek() in self._LEVELS[level] and self.tokens[self.pos][0] == "op":
             op = self.take()[1]
+            if self.skipping:
+                self.binary(level + 1)
+                continue
+            if (op == "&&" and left is False) or (op == "||" and left is True):
+                # decided by the left operand: the right one may be anything Terraform accepts
+                # (``false && anytrue([for ...])``)
+                self.skipped(lambda: self.binary(level + 1))
+                continue
             right = self.binary(level + 1)
             left = _apply(op, left, right)
         return left
@@ -125,51 +324,278 @@ class _Parser:
     def unary(self) -> Any:
         if self.peek() == "!":
             self.take()
-            return not _bool(self.unary())
+            value = self.unary()
+            return _SKIPPED if self.skipping else not _bool(value)
         if self.peek() == "-":
             self.take()
-            return -_number(self.unary())
-        return self.primary()
+            value = self.unary()
+            return _SKIPPED if self.skipping else -_number(value)
+        return self.postfix(self.primary())
+
+    def postfix(self, value: Any) -> Any:
+        while self.peek() in (".", "["):
+            if self.take()[1] == ".":
+                kind, name = self.take()
+                if kind not in ("name", "number"):
+                    raise Unknown(f"unexpected {name!r} after '.'")
+                if self.skipping:
+                    continue
+                value = _index(value, int(name) if kind == "number" else name)
+            else:
+                if self.peek() == "*":
+                    raise Unknown("splat expression")
+                key = self.conditional()
+                self.take("]")
+                if not self.skipping:
+                    value = _index(value, key)
+        return value
 
     def primary(self) -> Any:
         kind, text = self.take()
         if kind == "number":
             return float(text) if "." in text else int(text)
-        if kind == "string":
-            if "${" in text or "%{" in text:
-                raise Unknown("string template")
-            return text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        if kind == "template":
+            return _SKIPPED if self.skipping else self.template(text)
         if kind == "ref":
+            if self.skipping:
+                return _SKIPPED
             ref_kind, _, name = text.partition(".")
-            if self.peek() in (".", "["):
-                raise Unknown(f"attribute of {text}")
             return self.resolve(ref_kind, name)
         if kind == "name":
-            if text in ("true", "false", "True", "False"):  # Checkov writes Python's spelling
-                return text.lower() == "true"
-            if text in ("null", "None"):
-                return None
-            if text == "length" and self.peek() == "(":
-                self.take("(")
-                value = self.conditional()
-                self.take(")")
-                if isinstance(value, (list, dict, str)):
-                    return len(value)
-                raise Unknown("length of a non-collection")
-            raise Unknown(f"{text} is not supported")
+            if text == "try" and self.peek() == "(":
+                return self.try_()
+            return self.name(text)
         if text == "(":
             value = self.conditional()
             self.take(")")
             return value
         if text == "[":
+            if self.peek() == "for":
+                return self.for_expression("]")
             items: list[Any] = []
             while self.peek() != "]":
                 items.append(self.conditional())
                 if self.peek() == ",":
                     self.take(",")
+                elif self.peek() != "]":
+                    raise Unknown("expected ',' or ']'")
             self.take("]")
-            return items
+            return _SKIPPED if self.skipping else items
+        if text == "{":
+            if self.peek() == "for":
+                return self.for_expression("}")
+            return self.object()
         raise Unknown(f"unexpected {text!r}")
+
+    def name(self, text: str) -> Any:
+        if self.peek() == "(":
+            self.take("(")
+            args: list[Any] = []
+            while self.peek() != ")":
+                args.append(self.conditional())
+                if self.peek() == ",":
+                    self.take(",")
+                elif self.peek() == "...":
+                    raise Unknown("expanded function arguments")
+                elif self.peek() != ")":
+                    raise Unknown("expected ',' or ')'")
+            self.take(")")
+            if self.skipping:
+                return _SKIPPED
+            function = _FUNCTIONS.get(text)
+            if function is None:
+                raise Unknown(f"{text}() is not supported")
+            try:
+                return function(args)
+            except (TypeError, ValueError):
+                raise Unknown(f"{text}() with these arguments") from None
+        if text in ("true", "false", "True", "False"):  # Checkov writes Python's spelling
+            return text.lower() == "true"
+        if text in ("null", "None"):
+            return None
+        if self.skipping:
+            return _SKIPPED
+        if text in self.scope:
+            return self.scope[text]
+        raise Unknown(f"{text} is not known here")
+
+    def template(self, text: str) -> str:
+        """``"arn:${local.partition}:iam::aws:policy/X"``: each interpolation evaluated and
+        written in; a directive (``%{if}``) is not read."""
+        out: list[str] = []
+        body = text[1:-1]
+        i = 0
+        while i < len(body):
+            if body.startswith("%{", i):
+                raise Unknown("template directive")
+            if body.startswith("${", i):
+                end = _interpolation_end(body, i)
+                value = evaluate(body[i + 2 : end - 1], self.resolve, self.scope)
+                if isinstance(value, bool):
+                    out.append("true" if value else "false")
+                elif isinstance(value, (str, int, float)):
+                    out.append(str(value))
+                else:
+                    raise Unknown("a collection or null in a string template")
+                i = end
+            elif body[i] == "\\" and i + 1 < len(body):
+                out.append({"n": "\n", "t": "\t"}.get(body[i + 1], body[i + 1]))
+                i += 2
+            else:
+                out.append(body[i])
+                i += 1
+        return "".join(out)
+
+    def try_(self) -> Any:
+        """``try(a, b, ...)``: the first argument that is not an error. An argument that is
+        merely unknown here might be an error or not, so it makes the result unknown."""
+        self.take("(")
+        found: Any = _SKIPPED
+        while self.peek() != ")":
+            if found is not _SKIPPED or self.skipping:
+                self.skipped(self.conditional)
+            else:
+                start = self.pos
+                try:
+                    found = self.conditional()
+                except Invalid:
+                    self.pos = start
+                    self.skipped(self.conditional)
+            if self.peek() == ",":
+                self.take(",")
+            elif self.peek() != ")":
+                raise Unknown("expected ',' or ')'")
+        self.take(")")
+        if found is _SKIPPED and not self.skipping:
+            raise Invalid("every argument of try() is an error")
+        return found
+
+    def object(self) -> Any:
+        out: dict[Any, Any] = {}
+        while self.peek() != "}":
+            kind, key = self.take()
+            if kind == "template":
+                key = self.template(key)
+            elif kind == "op" and key == "(":
+                key = self.conditional()
+                self.take(")")
+            elif kind != "name":
+                raise Unknown(f"unexpected object key {key!r}")
+            if self.peek() not in ("=", ":"):
+                raise Unknown("expected '=' or ':' in an object")
+            self.take()
+            out[key] = self.conditional()
+            if self.peek() == ",":
+                self.take(",")
+        self.take("}")
+        return _SKIPPED if self.skipping else out
+
+    def for_expression(self, close: str) -> Any:
+        """``[for v in c : e if cond]`` or ``{for k, v in c : ke => ve if cond}``: the body is
+        read again for each element, with its names bound."""
+        self.take("for")
+        names = [self.take()[1]]
+        if self.peek() == ",":
+            self.take(",")
+            names.append(self.take()[1])
+        if self.peek() != "in" or not all(n.isidentifier() for n in names):
+            raise Unknown("malformed for expression")
+        self.take("in")
+        at = self.pos
+        try:
+            collection = self.conditional()
+        except Unknown:
+            if self.skipping:
+                raise
+            self.pos = at
+            self.skipped(self.conditional)
+            collection = _SKIPPED
+        self.take(":")
+        start = self.pos
+        self.skipped(lambda: self.for_body(close))
+        end = self.pos
+        self.take(close)
+        if self.skipping:
+            return _SKIPPED
+        if collection is _SKIPPED:
+            # an unknown collection filtered by a condition that does not read its elements
+            # (``{for k, v in {...} : k => v if var.attach_policy}``): false keeps nothing
+            if self.filter_is_false(start, end, names):
+                return [] if close == "]" else {}
+            raise Unknown("for over an unknown collection")
+        if isinstance(collection, dict):
+            elements = sorted(collection.items(), key=lambda kv: str(kv[0]))
+        elif isinstance(collection, list):
+            elements = list(enumerate(collection))
+        else:
+            raise Unknown("for over a non-collection")
+        out_list: list[Any] = []
+        out_map: dict[Any, Any] = {}
+        for key, value in elements:
+            bound = dict(self.scope)
+            if len(names) == 2:
+                bound[names[0]], bound[names[1]] = key, value
+            else:
+                bound[names[0]] = value
+            body = _Parser(self.tokens[start:end], self.resolve, bound)
+            produced = body.for_body(close)
+            if body.peek() is not None:
+                raise Unknown("unexpected text in a for expression")
+            if produced is None:
+                continue  # filtered out by its ``if``
+            if close == "]":
+                out_list.append(produced[1])
+            elif produced[0] in out_map:
+                raise Unknown("duplicate key in a for expression")
+            else:
+                out_map[produced[0]] = produced[1]
+        return out_list if close == "]" else out_map
+
+    def filter_is_false(self, start: int, end: int, names: list[str]) -> bool:
+        depth = 0
+        for i in range(start, end):
+            kind, text = self.tokens[i]
+            if kind == "op" and text in "([{":
+                depth += 1
+            elif kind == "op" and text in ")]}":
+                depth -= 1
+            elif depth == 0 and (kind, text) == ("name", "if"):
+                unbound = {k: v for k, v in self.scope.items() if k not in names}
+                condition = _Parser(self.tokens[i + 1 : end], self.resolve, unbound)
+                try:
+                    value = condition.conditional()
+                except Unknown:
+                    return False
+                return condition.peek() is None and value in (False, "false")
+        return False
+
+    def for_body(self, close: str) -> tuple[Any, Any] | None:
+        """One element: (key, value), or None when its ``if`` filters it out."""
+        key = None
+        value = self.conditional()
+        if close == "}":
+            self.take("=>")
+            key, value = value, self.conditional()
+            if self.peek() == "...":
+                raise Unknown("grouping for expression")
+        if self.peek() == "if":
+            self.take("if")
+            keep = self.conditional()
+            if not self.skipping and not _bool(keep):
+                return None
+        return key, value
+
+
+def _index(value: Any, key: Any) -> Any:
+    if isinstance(value, dict) and isinstance(key, str):
+        if key in value:
+            return value[key]
+        raise Invalid(f"no attribute {key!r}")
+    if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
+        if 0 <= key < len(value):
+            return value[key]
+        raise Invalid(f"no element {key}")
+    raise Unknown("index or attribute of an unknown shape")
 
 
 def _bool(value: Any) -> bool:
@@ -220,3 +646,72 @@ def _apply(op: str, left: Any, right: Any) -> Any:
     if b == 0:
         raise Unknown("division by zero")
     return a / b if op == "/" else a % b
+
+
+_OBJECT_TYPE = re.compile(r"^\$?\{?\s*(map|list|set|)\(?\s*object\(\s*(\{.*\})\s*\)\s*\)?\s*\}?$", re.DOTALL)
+_OPTIONAL = re.compile(r"^\$\{\s*optional\((.*)\)\s*\}$", re.DOTALL)
+
+
+def with_optional_defaults(type_text: Any, value: Any) -> Any:
+    """``value`` with the attributes its variable's type declares ``optional(type, default)``
+    filled in where missing (null when there is no default), as Terraform fills them before a
+    module reads ``each.value.to_port``. ``type_text`` is Checkov's rendering of the type:
+    ``${map(object({'to_port': '${optional(number)}', ...}))}``. Anything it cannot read, it
+    leaves as it is."""
+    if not isinstance(type_text, str) or "optional(" not in type_text:
+        return value
+    m = _OBJECT_TYPE.match(type_text.strip())
+    if not m:
+        return value
+    import ast
+
+    try:
+        attributes = ast.literal_eval(m.group(2))
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return value
+    if not isinstance(attributes, dict):
+        return value
+    defaults: dict[str, Any] = {}
+    for name, declared in attributes.items():
+        o = _OPTIONAL.match(declared) if isinstance(declared, str) else None
+        if o is None:
+            continue
+        type_part, default_text = _split_first_argument(o.group(1))
+        if default_text is None:
+            defaults[name] = None
+            continue
+        try:
+            defaults[name] = evaluate(default_text, _no_references)
+        except Unknown:
+            continue  # a default it cannot read: the attribute stays missing (unknown)
+
+    def fill(obj: Any) -> Any:
+        return {**defaults, **obj} if isinstance(obj, dict) else obj
+
+    shape = m.group(1)
+    if shape == "map" and isinstance(value, dict):
+        return {k: fill(v) for k, v in value.items()}
+    if shape in ("list", "set") and isinstance(value, list):
+        return [fill(v) for v in value]
+    if shape == "" and isinstance(value, dict):
+        return fill(value)
+    return value
+
+
+def _split_first_argument(text: str) -> tuple[str, str | None]:
+    depth = 0
+    quoted = False
+    for i, ch in enumerate(text):
+        if ch == '"' and (i == 0 or text[i - 1] != "\\"):
+            quoted = not quoted
+        elif not quoted and ch in "([{":
+            depth += 1
+        elif not quoted and ch in ")]}":
+            depth -= 1
+        elif not quoted and ch == "," and depth == 0:
+            return text[:i].strip(), text[i + 1 :].strip()
+    return text.strip(), None
+
+
+def _no_references(kind: str, name: str) -> Any:
+    raise Unknown(f"{kind}.{name} in a type default")

@@ -22,13 +22,25 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .instances import count_value, never_created
+from .instances import (
+    Item,
+    count_value,
+    for_each_items,
+    for_each_value,
+    never_created,
+    resolver,
+    uses_each,
+    with_instance,
+)
+from .tf_expressions import with_optional_defaults
 from .tf_source import block_argument, module_locals
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation
 
 _MODULE_PREFIX = re.compile(r"^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)")
 _INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
 _COUNT_INDEX = re.compile(r"\[(\d+)\]$")
+_KEY_INDEX = re.compile(r'\["((?:[^"\\]|\\.)*)"\]$')
+_LAST_MODULE = re.compile(r"module\.([^.\[]+)(?:\[[^\]]*\])?\.$")
 _REFERENCE = re.compile(
     r"^(?P<type>[a-z][a-z0-9]*_[a-z0-9_]+)\.(?P<name>[A-Za-z_][\w-]*)(?P<index>\[[^\]]*\])?\.(?P<attr>[\w]+)"
 )
@@ -72,7 +84,9 @@ class TfBlock:
         "_absent",
         "_marked",
         "_exists",
-        "_counted",
+        "_decided",
+        "_items",
+        "_resolve",
         "_pending",
     )
 
@@ -98,7 +112,9 @@ class TfBlock:
         self._absent = False
         self._marked = False
         self._exists: bool | None = None
-        self._counted = False  # its existence was decided by its count in the source
+        self._decided = False  # its existence was decided from the source, not Checkov's rendering
+        self._items: list[Item] | None = None  # its for_each instances, where Checkov did not expand them
+        self._resolve: Callable[[str, str], Any] | None = None  # its module's var.x and local.x
         self._pending: TfIndex | None = None
 
     def __repr__(self) -> str:
@@ -137,8 +153,29 @@ class TfBlock:
     @property
     def exists(self) -> bool:
         if self._exists is None:
-            self._exists = not self.absent and (self._counted or not never_created(self.conf))
+            self._exists = not self.absent and (self._decided or not never_created(self.conf))
         return self._exists
+
+    @property
+    def items(self) -> list[Item] | None:
+        """The (each.key, each.value) pairs of a ``for_each`` Checkov left unexpanded, from the
+        source or, failing that, from Checkov's rendering of a literal; None when unknown."""
+        if self._pending is not None:
+            self._ready()
+        return self._items if self._items is not None else for_each_items(self._conf)
+
+    def instances(self) -> list[tuple[Any, str, dict[str, Any]]]:
+        """(each.key, address, configuration) of each instance: one per ``for_each`` key where
+        the keys are known and the configuration reads ``each``, else (None, the block's address,
+        its configuration)."""
+        items = self.items
+        conf = self.conf
+        if not items or not uses_each(conf):
+            return [(None, self.address, conf)]
+        return [
+            (key, f"{self.address}[{_key_text(key)}]", with_instance(conf, key, value, self._resolve))
+            for key, value in items
+        ]
 
 
 @dataclass
@@ -196,7 +233,7 @@ class TfIndex:
 
     @classmethod
     def from_graph(cls, graph: Any) -> TfIndex:
-        nodes, out_edges = _graph_items(graph)
+        nodes, out_edges = graph_items(graph)
         blocks: list[TfBlock] = []
         kinds: dict[Any, str] = {}
         names: dict[Any, str] = {}
@@ -380,27 +417,41 @@ class TfIndex:
     def variable(self, name: str, prefix: str, root: str, depth: int = 0) -> tuple[bool, Any]:
         """A variable's value as seen from a module (``prefix``): (True, value) when it is
         known, null included; (False, None) when it has no value or only expression text.
-        Checkov writes a module call's argument into the module's variable, as its default,
-        and replaces ``var.x`` inside the module by the caller's expression text, so a name
-        that the module does not declare belongs to the caller. Variables are keyed by root
-        folder too: two environments calling one module give it the same addresses."""
+        Inside a module, the value is the module call's argument as Checkov rendered it (the
+        variable's own rendering can keep the module's default where the call passed a list of
+        maps: terraform-aws-security-group), or the declared default when the call does not
+        set it. Checkov replaces ``var.x`` inside a module by the caller's expression text, so
+        a name that the module does not declare belongs to the caller. Variables are keyed by
+        root folder too: two environments calling one module give it the same addresses."""
         if depth > 8:
             return False, None
         attrs = self._variables.get(f"{root}\0{prefix}{name}")
         if attrs is None:
             return self.variable(name, _parent_prefix(prefix), root, depth + 1) if prefix else (False, None)
-        if "default" not in attrs:
+        call = self._call(prefix, root) if prefix else None
+        if call is not None and name in call:
+            value = call[name]
+        elif "default" in attrs:
+            value = attrs["default"]
+        else:
             return False, None
-        value = attrs["default"]
+        collection = str(attrs.get("type") or "").startswith(("list", "set", "tuple"))
         if isinstance(value, list) and len(value) == 1 and isinstance(value[0], (bool, int, float, str)):
-            value = value[0]
+            value = value if collection else value[0]  # Checkov's list around a single value
         if isinstance(value, str):
             m = _VARIABLE_TEXT.match(value.strip())
             if m and prefix:
                 return self.variable(m.group(1), _parent_prefix(prefix), root, depth + 1)
             if is_expression(value):
                 return False, None
+        if isinstance(value, (dict, list)):
+            value = with_optional_defaults(attrs.get("type"), value)
         return True, value
+
+    def _call(self, prefix: str, root: str) -> dict[str, Any] | None:
+        """The module call vertex of the innermost module of ``prefix`` (its arguments)."""
+        m = _LAST_MODULE.search(prefix)
+        return self._modules.get(f"{root}\0{_parent_prefix(prefix)}{m.group(1)}") if m else None
 
     def _settle(self, block: TfBlock, crumbs: dict[str, Any] | None) -> None:
         """What Checkov renders wrongly or leaves unrendered but the source settles: a ``count``
@@ -414,12 +465,14 @@ class TfIndex:
             if isinstance(count, str):
                 number = count_value(count, lambda n: self.variable(n, block.module_prefix, block.root))
         else:
-            block._counted = True
+            block._decided = True
         if number is not None:
             m = _COUNT_INDEX.search(block.address)
             if number <= (int(m.group(1)) if m else 0):
                 block._absent = True
                 return
+        elif self._settle_for_each(block):
+            return
         values = self._variable_values(block.conf, block.module_prefix, block.root)
         if values:
             block._conf = _with_values(block.conf, values)
@@ -434,26 +487,58 @@ class TfIndex:
         if crumbs:
             self._mark_unresolved(block, crumbs)
 
+    def _settle_for_each(self, block: TfBlock) -> bool:
+        """Decide a ``for_each`` block's instances from the source; True when it is absent.
+        Checkov renders a filtered collection as empty where the module call passed entries
+        (terraform-aws-alb's ingress rules), so an empty rendering the source does not confirm
+        is not taken as "no instance": the block is judged, its values unknown."""
+        found = self._source_argument(block, "for_each", _KEY_INDEX)
+        if found is None:
+            return False
+        text, resolve_local = found
+        variable = lambda n: self.variable(n, block.module_prefix, block.root)  # noqa: E731
+        items = for_each_value(text, variable, resolve_local)
+        block._resolve = resolver(variable, resolve_local)
+        if items is None:
+            if for_each_items(block.conf) == [] and strip_interpolation(text).strip() not in ("{}", "[]"):
+                block._decided = True  # exists, with unknown instances
+            return False
+        block._decided = True
+        m = _KEY_INDEX.search(block.address)
+        if not items or (m is not None and _unescape(m.group(1)) not in {str(k) for k, _ in items}):
+            block._absent = True
+            return True
+        if m is None:
+            block._items = items
+        return False
+
+    def _source_argument(
+        self, block: TfBlock, name: str, expanded: re.Pattern[str]
+    ) -> tuple[str, Callable[[str], str | None]] | None:
+        """The text of the block's ``count`` or ``for_each`` in the source, and a reader of its
+        module's locals; None when the block has none there (or the source cannot be read)."""
+        conf = block.conf
+        if name not in conf and not expanded.search(block.address):
+            return None
+        start, end = raw(conf, "__start_line__"), raw(conf, "__end_line__")
+        if not (isinstance(start, int) and isinstance(end, int) and block.file):
+            return None
+        text = block_argument(block.file, start, end, name)
+        if text is None:
+            return None
+        folder = os.path.dirname(block.file)
+        return text, lambda local: module_locals(folder).get(local)
+
     def _source_count(self, block: TfBlock) -> int | None:
         """The block's ``count`` as the source writes it, evaluated with the module call's
         variables and the module's locals; None when it has none or it cannot be known.
         Checkov's rendering of it is not used: its evaluator drops parts of conditions, and it
         renders a module's locals once for all calls (see ``tf_source``)."""
-        conf = block.conf
-        if "count" not in conf and not _COUNT_INDEX.search(block.address):
+        found = self._source_argument(block, "count", _COUNT_INDEX)
+        if found is None:
             return None
-        start, end = raw(conf, "__start_line__"), raw(conf, "__end_line__")
-        if not (isinstance(start, int) and isinstance(end, int) and block.file):
-            return None
-        text = block_argument(block.file, start, end, "count")
-        if text is None:
-            return None
-        folder = os.path.dirname(block.file)
-        return count_value(
-            text,
-            lambda name: self.variable(name, block.module_prefix, block.root),
-            lambda name: module_locals(folder).get(name),
-        )
+        text, resolve_local = found
+        return count_value(text, lambda n: self.variable(n, block.module_prefix, block.root), resolve_local)
 
     def _variable_values(self, conf: dict[str, Any], prefix: str, root: str) -> list[tuple[tuple[Any, ...], Any]]:
         """Paths of the values that are exactly ``var.x`` where ``x`` is known to be null or a
@@ -610,6 +695,15 @@ class _Lookup:
         return [one] if one is not None else []
 
 
+def _key_text(key: Any) -> str:
+    """A for_each key as Terraform writes it in an address (keys are strings)."""
+    return '"' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 def _parent_prefix(prefix: str) -> str:
     """``module.a.module.b.`` -> ``module.a.``; ``module.a.`` -> ``""``."""
     return _MODULE_PREFIX.match(prefix[: prefix.rstrip(".").rfind("module.")]).group(1)  # type: ignore[union-attr]
@@ -695,7 +789,7 @@ def _get(obj: Any, key: str) -> Any:
     return getattr(obj, key, None)
 
 
-def _graph_items(
+def graph_items(
     graph: Any,
 ) -> tuple[Iterator[tuple[Any, dict[str, Any]]], Callable[[Any], list[tuple[Any, str]]]]:
     """Vertices of a rustworkx (Checkov's default) or networkx graph, and a reader of one

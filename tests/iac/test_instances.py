@@ -56,7 +56,8 @@ def test_count_is_evaluated_with_its_variables_substituted():
     assert count_value("var.n", variable) == 3
     assert count_value("var.unset ? 1 : 0", variable) is None  # a variable without a value
     assert count_value("local.create ? 1 : 0", variable) is None  # not a variable
-    assert count_value("var.create && local.x ? 1 : 0", variable) is None
+    assert count_value("var.is_directory && local.x ? 1 : 0", variable) is None
+    assert count_value("var.create && local.x ? 1 : 0", variable) == 0  # decided by its left side
 
 
 def test_instance_substitution():

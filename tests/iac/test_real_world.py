@@ -142,3 +142,23 @@ def test_counts_checkov_renders_wrongly_are_read_from_the_source(tf):
     expands the switched-off call to ``this[0]``; each call has exactly what its arguments create."""
     volumes = sorted(rid for check, rid in tf if check == "SOC2_AWS_16" and ".module.volume_" in f".{rid}")
     assert volumes == ["module.volume_ignoring.aws_ebs_volume.ignoring[0]", "module.volume_on.aws_ebs_volume.this"]
+
+
+def test_rules_passed_as_a_map_of_objects_are_judged_one_by_one(tf):
+    """terraform-aws-modules' alb: ``for_each = local.create_security_group && ... ?
+    var.security_group_ingress_rules : {}``, ``to_port = try(coalesce(each.value.to_port,
+    each.value.from_port), null)`` and ``optional(string, "tcp")`` in the variable's type."""
+    ssh = tf[("SOC2_AWS_15", "module.firewall_ssh.aws_security_group.this[0]")]
+    assert ssh.status == Status.FAILED
+    assert ssh.message.startswith('Rule module.firewall_ssh.aws_vpc_security_group_ingress_rule.this["ssh"]: ')
+    assert "port 22 (SSH) from 0.0.0.0/0" in ssh.message
+    assert tf[("SOC2_AWS_15", "module.firewall_web.aws_security_group.this[0]")].status == Status.PASSED
+
+
+def test_each_call_of_a_nested_module_keeps_its_own_arguments(tf):
+    """terraform-aws-rds passes ``storage_encrypted`` through an inner module; a call that
+    turns it off must not read the module's default."""
+    on = tf[("SOC2_AWS_17", "module.orders_db.module.instance.aws_db_instance.this")]
+    off = tf[("SOC2_AWS_17", "module.orders_db_unencrypted.module.instance.aws_db_instance.this")]
+    assert (on.status, off.status) == (Status.PASSED, Status.FAILED)
+    assert off.message == "RDS instance orders-copy has unencrypted storage."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from soc2_checks.iac.tf_expressions import Unknown, evaluate, evaluate_count
+from soc2_checks.iac.tf_expressions import Unknown, evaluate, evaluate_count, evaluate_for_each, with_optional_defaults
 
 VALUES = {("var", "on"): True, ("var", "off"): False, ("var", "n"): 3, ("var", "name"): "x", ("var", "none"): None}
 
@@ -37,6 +37,11 @@ def resolve(kind: str, name: str):
         ("True ? 1 : 0", 1),  # Checkov's rendering writes Python's spelling
         ("var.on ? var.off ? 1 : 2 : 3", 2),
         ('"true" ? 1 : 0', 1),  # Terraform converts the string to a bool
+        # decided by the left operand, whatever the right one is (terraform-aws-rds-aurora)
+        ("var.off && anytrue([for k, v in var.x : v.a != null && v.b > 0]) ? 1 : 0", 0),
+        ("var.off && var.on && (local.x || var.n > 0) ? 1 : 0", 0),
+        ("var.on || var.unset ? 2 : 0", 2),
+        ("var.off && var.unset == 1 || var.on ? 3 : 0", 3),
     ],
 )
 def test_terraform_semantics(text, expected):
@@ -53,10 +58,12 @@ def test_terraform_semantics(text, expected):
         'var.name == "${var.other}" ? 1 : 0',  # a template
         "var.n ? 1 : 0",  # a number is not a bool
         "var.on ? 1",  # incomplete
-        "coalesce(var.n, 1)",  # a function it does not know
+        "anytrue([var.on])",  # a function it does not know
         "var.on ? 1 : 0 garbage",
         "var.on ? true : 0",  # a bool is not a count
         "var.n - 5",  # negative
+        "var.on && var.unset ? 1 : 0",  # the right operand decides, and is unknown
+        "var.off && ? 1 : 0",
     ],
 )
 def test_anything_it_cannot_know_is_unknown(text):
@@ -68,3 +75,51 @@ def test_values_other_than_counts():
     assert evaluate("var.name", resolve) == "x"
     with pytest.raises(Unknown):
         evaluate("var.n / 0", resolve)
+
+
+MAP = {"a": {"on": True, "port": 22}, "b": {"on": False, "port": 80}}
+
+
+def resolve_map(kind: str, name: str):
+    if (kind, name) == ("var", "rules"):
+        return MAP
+    return resolve(kind, name)
+
+
+def test_collections_for_expressions_and_functions():
+    assert evaluate("{ for k, v in var.rules : k => v if v.on }", resolve_map) == {"a": MAP["a"]}
+    assert evaluate("[for k, v in var.rules : v.port]", resolve_map) == [22, 80]
+    assert evaluate('var.rules["b"].port', resolve_map) == 80
+    assert evaluate('lookup(var.rules, "c", {})', resolve_map) == {}
+    assert evaluate("length(keys(var.rules))", resolve_map) == 2
+    assert evaluate('toset(["b", "a", "b"])', resolve_map) == ["a", "b"]
+    assert evaluate('merge({ x = 1 }, { "y" = 2 })', resolve_map) == {"x": 1, "y": 2}
+    assert evaluate("try(var.rules.c.port, 0)", resolve_map) == 0  # an attribute that is not there
+    assert evaluate("coalesce(null, var.n)", resolve_map) == 3
+    with pytest.raises(Unknown):
+        evaluate("try(var.unset, 0)", resolve_map)  # unknown is not an error: try() cannot choose
+
+
+def test_for_each_pairs_in_terraforms_order():
+    assert evaluate_for_each("{ for k, v in var.rules : k => v.port }", resolve_map) == [("a", 22), ("b", 80)]
+    assert evaluate_for_each('toset(["y", "x"])', resolve_map) == [("x", "x"), ("y", "y")]
+    assert evaluate_for_each("var.on ? var.rules : {}", resolve_map) == sorted(MAP.items())
+    assert evaluate_for_each("var.off ? var.rules : {}", resolve_map) == []
+    assert evaluate_for_each("var.unset", resolve_map) is None
+    assert evaluate_for_each("[1, 2]", resolve_map) is None  # a list of numbers is not a set of strings
+    # values that cannot be known, filtered out by a condition that does not read them
+    # (terraform-aws-iam: "arn:${local.partition}:iam::aws:policy/...")
+    assert evaluate_for_each('{ for k, v in { a = "arn:${local.p}:x" } : k => v if var.off }', resolve_map) == []
+    assert evaluate_for_each('{ for k, v in { a = "arn:${local.p}:x" } : k => v if var.on }', resolve_map) is None
+    assert evaluate_for_each('{ for k, v in { a = "x${var.name}" } : k => v if var.on }', resolve_map) == [("a", "xx")]
+
+
+def test_optional_attributes_get_their_defaults():
+    declared = (
+        "${map(object({'from_port': 'number', 'to_port': '${optional(number)}', "
+        "'ip_protocol': '${optional(string,\"tcp\")}', 'tags': '${optional(map(string),{})}'}))}"
+    )
+    filled = with_optional_defaults(declared, {"a": {"from_port": 22}, "b": {"from_port": 1, "ip_protocol": "udp"}})
+    assert filled["a"] == {"from_port": 22, "to_port": None, "ip_protocol": "tcp", "tags": {}}
+    assert filled["b"]["ip_protocol"] == "udp"
+    assert with_optional_defaults("map(string)", {"a": "x"}) == {"a": "x"}

@@ -90,3 +90,102 @@ def test_a_variable_checkov_left_unrendered_is_read_from_the_module_chain():
     replica.settle_with(index)
     assert replica.conf["storage_encrypted"] == [True]
     assert replica.conf["kms_key_id"] == ["var.kms_key_id"]  # an expression: left for the adapter as unknown
+
+
+RULES = """\
+resource "aws_vpc_security_group_ingress_rule" "this" {
+  for_each = local.create && var.rules != null ? var.rules : {}
+
+  from_port   = each.value.from_port
+  to_port     = try(coalesce(each.value.to_port, each.value.from_port), null)
+  ip_protocol = each.value.ip_protocol
+}
+
+locals {
+  create = var.create
+}
+"""
+RULES_TYPE = (
+    "${map(object({'from_port': 'number', 'to_port': '${optional(number)}', "
+    "'ip_protocol': '${optional(string,\"tcp\")}'}))}"
+)
+
+
+def _rules_block(tmp_path, variables):
+    (tmp_path / "main.tf").write_text(RULES)
+    conf = {
+        "__start_line__": 1,
+        "__end_line__": 7,
+        "for_each": [{}],  # what Checkov rendered for terraform-aws-alb, where the call passed two rules
+        "from_port": ["each.value.from_port"],
+        "to_port": ["try(coalesce(each.value.to_port,each.value.from_port),None)"],
+        "ip_protocol": ["each.value.ip_protocol"],
+    }
+    block = TfBlock(
+        "module.m.aws_vpc_security_group_ingress_rule.this",
+        "aws_vpc_security_group_ingress_rule",
+        conf,
+        file=str(tmp_path / "main.tf"),
+        root="/r",
+    )
+    index = TfIndex([block])
+    index._variables = {f"/r\0module.m.{k}": v for k, v in variables.items()}
+    block.settle_with(index)
+    return block
+
+
+def test_for_each_is_read_from_the_source_with_the_types_optional_defaults(tmp_path):
+    """Checkov rendered the ingress rules of a module call as an empty map; the source, the
+    call's map and the variable type's ``optional()`` defaults give each rule its values."""
+    block = _rules_block(
+        tmp_path,
+        {
+            "create": {"default": True},
+            "rules": {
+                "default": {"ssh": {"from_port": 22}, "web": {"from_port": 443, "to_port": 444}},
+                "type": RULES_TYPE,
+            },
+        },
+    )
+    assert block.exists
+    instances = {address: conf for _key, address, conf in block.instances()}
+    ssh = instances['module.m.aws_vpc_security_group_ingress_rule.this["ssh"]']
+    assert (ssh["from_port"], ssh["to_port"], ssh["ip_protocol"]) == ([22], [22], ["tcp"])
+    web = instances['module.m.aws_vpc_security_group_ingress_rule.this["web"]']
+    assert (web["from_port"], web["to_port"]) == ([443], [444])
+
+
+def test_an_empty_for_each_the_source_does_not_confirm_is_judged(tmp_path):
+    """Checkov's empty rendering is not "no rule" when the source cannot be evaluated: the
+    rule exists with unknown values (a group must not pass on rules nobody read)."""
+    block = _rules_block(tmp_path, {"create": {"default": True}})  # var.rules: no value known
+    assert block.exists
+    assert [address for _k, address, _c in block.instances()] == [block.address]
+
+
+def test_a_for_each_the_source_makes_empty_is_absent(tmp_path):
+    block = _rules_block(tmp_path, {"create": {"default": False}})
+    assert not block.exists
+
+
+def test_a_module_variable_takes_the_calls_argument():
+    """Checkov's rendering of a module's variable can keep the module's default where the call
+    set it (terraform-aws-rds' replica with ``storage_encrypted = false`` read as true; the
+    security-group module's lists of maps read as empty): the call's argument is the value."""
+    index = TfIndex([])
+    index._variables = {
+        "/r\0module.replica.storage_encrypted": {"default": True},
+        "/r\0module.replica.multi_az": {"default": False},
+        "/r\0module.replica.module.db.storage_encrypted": {"default": True},
+        "/r\0module.sg.rules": {"default": [], "type": "list(map(string))"},
+    }
+    index._modules = {
+        "/r\0replica": {"storage_encrypted": False},
+        "/r\0module.replica.db": {"storage_encrypted": "var.storage_encrypted"},
+        "/r\0sg": {"rules": [{"rule": "ssh-tcp"}]},
+    }
+    assert index.variable("storage_encrypted", "module.replica.", "/r") == (True, False)
+    assert index.variable("storage_encrypted", "module.replica.module.db.", "/r") == (True, False)  # through the chain
+    assert index.variable("multi_az", "module.replica.", "/r") == (True, False)  # not set by the call: its default
+    assert index.variable("rules", "module.sg.", "/r") == (True, [{"rule": "ssh-tcp"}])
+    assert index.variable("storage_encrypted", "module.replica.", "/other") == (False, None)  # another root
