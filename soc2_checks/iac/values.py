@@ -171,12 +171,17 @@ def tf_first_block(conf: dict[str, Any], key: str, where: str = "") -> dict[str,
 
 
 def display(value: Any, fallback: str) -> str:
-    """A human label (a bucket or policy name); expression text is shown as written."""
+    """A human label (a bucket or policy name). A reference or a template is shown as written
+    (``var.bucket``, ``logs-${random_pet.this.id}``); a condition or a function call is not a
+    name a reader recognises (``var.use_name_prefix ? None : local.name``), so the resource's
+    address stands in for it."""
     if value is ABSENT or value is None or isinstance(value, (dict, list)):
         return fallback
     text = str(value).strip()
     if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
         text = text[2:-1]
+    if _TERNARY.search(text) or _FUNCTION_CALL.match(text):
+        return fallback
     return text or fallback
 
 

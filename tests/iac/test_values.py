@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from soc2_checks.iac import cfn_values
-from soc2_checks.iac.values import ABSENT, is_expression, raw, tf_blocks, tf_bool, tf_int, tf_list, tf_str
+from soc2_checks.iac.values import ABSENT, display, is_expression, raw, tf_blocks, tf_bool, tf_int, tf_list, tf_str
 from soc2_checks.model import Unknown
 
 
@@ -155,3 +155,13 @@ def test_template_parameters_are_read_from_the_resources_file(tmp_path):
     template.write_text("Parameters:\n  Arn:\n    Type: String\nResources:\n  A:\n    Type: AWS::SNS::Topic\n")
     assert cfn_values.template_parameters({"Properties": {"__file__": str(template)}}) == frozenset({"Arn"})
     assert cfn_values.template_parameters({"Properties": {}}) is None
+
+
+def test_display_names_a_resource_by_its_address_when_the_name_is_a_condition():
+    assert display("var.bucket", "aws_s3_bucket.b") == "var.bucket"
+    assert display("${var.bucket}", "aws_s3_bucket.b") == "var.bucket"
+    assert display("logs-${random_pet.this.id}", "aws_s3_bucket.b") == "logs-${random_pet.this.id}"
+    assert display("var.use_name_prefix ? None : local.name", "module.sg.aws_security_group.this[0]") == (
+        "module.sg.aws_security_group.this[0]"
+    )
+    assert display('format("simple-%s", data.aws_region.current.region)', "aws_s3_bucket.b") == "aws_s3_bucket.b"
