@@ -224,6 +224,36 @@ def _values(args: list[Any]) -> Any:
     return [value[k] for k in sorted(value, key=str)]
 
 
+def _split(args: list[Any]) -> Any:
+    separator, text = args
+    if not isinstance(separator, str) or not isinstance(text, str):
+        raise Unknown("split of a non-string")
+    return text.split(separator)
+
+
+def _join(args: list[Any]) -> Any:
+    separator, items = args
+    if not isinstance(separator, str) or not isinstance(items, list):
+        raise Unknown("join of a non-list")
+    if not all(isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in items):
+        raise Unknown("join of non-strings")
+    return separator.join(str(x) for x in items)
+
+
+def _compact(args: list[Any]) -> Any:
+    (items,) = args
+    if not isinstance(items, list):
+        raise Unknown("compact of a non-list")
+    return [x for x in items if x is not None and x != ""]
+
+
+def _element(args: list[Any]) -> Any:
+    items, index = args
+    if not isinstance(items, list) or not items or not isinstance(index, int) or isinstance(index, bool):
+        raise Unknown("element of a non-list")
+    return items[index % len(items)]
+
+
 def _coalesce(args: list[Any]) -> Any:
     for arg in args:
         if arg is not None and arg != "":
@@ -233,6 +263,10 @@ def _coalesce(args: list[Any]) -> Any:
 
 _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "coalesce": _coalesce,
+    "split": _split,
+    "join": _join,
+    "compact": _compact,
+    "element": _element,
     "length": _length,
     "lookup": _lookup,
     "merge": _merge,

@@ -32,7 +32,7 @@ from .instances import (
     uses_each,
     with_instance,
 )
-from .tf_expressions import with_optional_defaults
+from .tf_expressions import Unknown, evaluate, with_optional_defaults
 from .tf_source import block_argument, module_locals
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation
 
@@ -40,6 +40,7 @@ _MODULE_PREFIX = re.compile(r"^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)")
 _INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
 _COUNT_INDEX = re.compile(r"\[(\d+)\]$")
 _KEY_INDEX = re.compile(r'\["((?:[^"\\]|\\.)*)"\]$')
+_UNRENDERED = re.compile(r"(?<![\w.])(?:var|local|count)\.[A-Za-z_]|\$\{")
 _LAST_MODULE = re.compile(r"module\.([^.\[]+)(?:\[[^\]]*\])?\.$")
 _REFERENCE = re.compile(
     r"^(?P<type>[a-z][a-z0-9]*_[a-z0-9_]+)\.(?P<name>[A-Za-z_][\w-]*)(?P<index>\[[^\]]*\])?\.(?P<attr>[\w]+)"
@@ -86,6 +87,7 @@ class TfBlock:
         "_exists",
         "_decided",
         "_items",
+        "_count",
         "_resolve",
         "_pending",
     )
@@ -114,6 +116,7 @@ class TfBlock:
         self._exists: bool | None = None
         self._decided = False  # its existence was decided from the source, not Checkov's rendering
         self._items: list[Item] | None = None  # its for_each instances, where Checkov did not expand them
+        self._count: int | None = None  # its count, where Checkov did not expand it and it reads count.index
         self._resolve: Callable[[str, str], Any] | None = None  # its module's var.x and local.x
         self._pending: TfIndex | None = None
 
@@ -170,12 +173,42 @@ class TfBlock:
         its configuration)."""
         items = self.items
         conf = self.conf
+        if self._count is not None:
+            return [(i, f"{self.address}[{i}]", self._count_instance(conf, i)) for i in range(self._count)]
         if not items or not uses_each(conf):
             return [(None, self.address, conf)]
         return [
             (key, f"{self.address}[{_key_text(key)}]", with_instance(conf, key, value, self._resolve))
             for key, value in items
         ]
+
+    def _count_instance(self, conf: dict[str, Any], index: int, expanded: bool = False) -> dict[str, Any]:
+        """The configuration of instance ``index`` of a ``count``: each argument that reads
+        ``count.index`` (or, in an instance Checkov expanded, that it left as expression text)
+        evaluated from its source text. Checkov renders ``var.rules[var.ingress_rules
+        [count.index]][0]`` only in part, and writes ``count.index`` as the string ``"0"``. An
+        argument that cannot be evaluated keeps Checkov's text, which the adapters read as
+        unknown."""
+        out = dict(conf)
+        out.pop("count", None)
+        start, end = raw(conf, "__start_line__"), raw(conf, "__end_line__")
+        if not (isinstance(start, int) and isinstance(end, int)) or self._resolve is None:
+            return out
+        for key, value in conf.items():
+            if key.startswith("__") or key in _META_ARGUMENTS:
+                continue
+            text = repr(value)
+            if "count.index" not in text and not (expanded and _UNRENDERED.search(text)):
+                continue
+            source = block_argument(self.file, start, end, key)
+            if source is None:
+                continue
+            try:
+                value = evaluate(source, self._resolve, {"count": {"index": index}})
+            except Unknown:
+                continue
+            out[key] = None if value is None else [value]  # null: as if not written
+        return out
 
 
 @dataclass
@@ -227,6 +260,7 @@ class TfIndex:
         self._by_name: dict[tuple[str, str], dict[str, list[TfBlock]]] = {}
         self._variables: dict[str, dict[str, Any]] = {}  # by root folder and address
         self._modules: dict[str, dict[str, Any]] = {}  # by root folder and address
+        self._arguments: dict[str, tuple[bool, Any] | None] = {}  # module call arguments read from the source
         self._crumbs: dict[int, dict[str, Any]] = {}  # rendering breadcrumbs of the blocks that have them
 
     # -- construction ------------------------------------------------------------------
@@ -430,6 +464,12 @@ class TfIndex:
             return self.variable(name, _parent_prefix(prefix), root, depth + 1) if prefix else (False, None)
         call = self._call(prefix, root) if prefix else None
         if call is not None and name in call:
+            found = self._argument(call, name, prefix, root)
+            if found is not None:
+                value = found[1]
+                if isinstance(value, (dict, list)):
+                    value = with_optional_defaults(attrs.get("type"), value)
+                return True, value
             value = call[name]
         elif "default" in attrs:
             value = attrs["default"]
@@ -447,6 +487,30 @@ class TfIndex:
         if isinstance(value, (dict, list)):
             value = with_optional_defaults(attrs.get("type"), value)
         return True, value
+
+    def _argument(self, call: dict[str, Any], name: str, prefix: str, root: str) -> tuple[bool, Any] | None:
+        """A module call's argument evaluated from its source text in the calling module, or
+        None when that cannot be done. Checkov's rendering of the argument is not enough: it
+        resolves ``local.create_db_instance`` and ``var.create_db_instance`` into each other
+        (terraform-aws-rds' ``create_db_instance = false`` call kept its instance)."""
+        key = f"{root}\0{prefix}{name}"
+        if key in self._arguments:
+            return self._arguments[key]
+        self._arguments[key] = None  # a reference cycle ends here, unknown
+        start, end, path = raw(call, "__start_line__"), raw(call, "__end_line__"), call.get("file_path_")
+        found: tuple[bool, Any] | None = None
+        if isinstance(start, int) and isinstance(end, int) and isinstance(path, str):
+            text = block_argument(path, start, end, name)
+            if text is not None:
+                parent = _parent_prefix(prefix)
+                folder = os.path.dirname(path)
+                resolve = resolver(lambda n: self.variable(n, parent, root), lambda n: module_locals(folder).get(n))
+                try:
+                    found = True, evaluate(text, resolve)
+                except Unknown:
+                    found = None
+        self._arguments[key] = found
+        return found
 
     def _call(self, prefix: str, root: str) -> dict[str, Any] | None:
         """The module call vertex of the innermost module of ``prefix`` (its arguments)."""
@@ -471,6 +535,13 @@ class TfIndex:
             if number <= (int(m.group(1)) if m else 0):
                 block._absent = True
                 return
+            if block._decided and m is None and "count.index" in repr(block.conf):
+                block._count = number  # instances Checkov did not expand: read one by one
+                block._resolve = self._resolver(block)
+            elif block._decided and m is not None and _UNRENDERED.search(repr(block.conf)):
+                block._resolve = self._resolver(block)  # an instance Checkov expanded, rendered in part
+                block._conf = block._count_instance(block.conf, int(m.group(1)), expanded=True)
+                block._marked = True
         elif self._settle_for_each(block):
             return
         values = self._variable_values(block.conf, block.module_prefix, block.root)
@@ -498,7 +569,7 @@ class TfIndex:
         text, resolve_local = found
         variable = lambda n: self.variable(n, block.module_prefix, block.root)  # noqa: E731
         items = for_each_value(text, variable, resolve_local)
-        block._resolve = resolver(variable, resolve_local)
+        block._resolve = self._resolver(block)
         if items is None:
             if for_each_items(block.conf) == [] and strip_interpolation(text).strip() not in ("{}", "[]"):
                 block._decided = True  # exists, with unknown instances
@@ -511,6 +582,13 @@ class TfIndex:
         if m is None:
             block._items = items
         return False
+
+    def _resolver(self, block: TfBlock) -> Callable[[str, str], Any]:
+        """Reads ``var.x`` and ``local.x`` as the block's module call sees them."""
+        folder = os.path.dirname(block.file)
+        return resolver(
+            lambda n: self.variable(n, block.module_prefix, block.root), lambda n: module_locals(folder).get(n)
+        )
 
     def _source_argument(
         self, block: TfBlock, name: str, expanded: re.Pattern[str]

@@ -67,13 +67,14 @@ def test_for_each_over_a_literal_map_judges_every_instance(tf):
 
 def test_partly_rendered_lookup_is_never_read_as_a_protocol(tf):
     """``protocol = var.rules[var.ingress_rules[count.index]][2]`` arrives as a rendered map
-    followed by an index; it used to be taken for a protocol name, and the rule passed."""
+    followed by an index; it used to be taken for a protocol name, and the rule passed. It is
+    read from the source now: the rule opens SSH."""
     rule = next(
         r
         for (check, rid), r in tf.items()
         if check == "SOC2_AWS_15" and rid.startswith("aws_security_group_rule.named")
     )
-    assert rule.status == Status.FAILED
+    assert rule.status == Status.FAILED and "port 22 (SSH) from 0.0.0.0/0" in rule.message
 
 
 def test_dynamic_blocks_of_a_linked_configuration_are_read(tf):
@@ -162,3 +163,16 @@ def test_each_call_of_a_nested_module_keeps_its_own_arguments(tf):
     off = tf[("SOC2_AWS_17", "module.orders_db_unencrypted.module.instance.aws_db_instance.this")]
     assert (on.status, off.status) == (Status.PASSED, Status.FAILED)
     assert off.message == "RDS instance orders-copy has unencrypted storage."
+
+
+def test_rules_picked_by_name_from_a_table_are_read_per_instance(tf):
+    """terraform-aws-security-group: ``from_port = lookup(var.ingress_with_cidr_blocks
+    [count.index], "from_port", var.rules[lookup(..., "rule", "_")][0])``, one instance per
+    entry of the call's list, which Checkov renders only in part."""
+    assert tf[("SOC2_AWS_15", "module.named_web.aws_security_group.this[0]")].status == Status.PASSED
+    bastion = tf[("SOC2_AWS_15", "module.named_bastion.aws_security_group.this[0]")]
+    assert bastion.status == Status.FAILED
+    assert bastion.message == (
+        "Rule module.named_bastion.aws_security_group_rule.ingress_with_cidr_blocks[1]: "
+        "Security group named-rules allows ingress to port 22 (SSH) from 0.0.0.0/0."
+    )

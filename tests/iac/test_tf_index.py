@@ -189,3 +189,91 @@ def test_a_module_variable_takes_the_calls_argument():
     assert index.variable("multi_az", "module.replica.", "/r") == (True, False)  # not set by the call: its default
     assert index.variable("rules", "module.sg.", "/r") == (True, [{"rule": "ssh-tcp"}])
     assert index.variable("storage_encrypted", "module.replica.", "/other") == (False, None)  # another root
+
+
+def test_count_instances_checkov_did_not_expand_are_read_from_the_source(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_security_group_rule" "r" {\n'
+        "  count     = length(var.names)\n"
+        "  from_port = var.ports[var.names[count.index]]\n"
+        "}\n"
+    )
+    conf = {"__start_line__": 1, "__end_line__": 4, "count": ["length(var.names)"], "from_port": ["{...}[count.index]"]}
+    block = TfBlock(
+        "aws_security_group_rule.r", "aws_security_group_rule", conf, file=str(tmp_path / "main.tf"), root="/r"
+    )
+    index = TfIndex([block])
+    index._variables = {
+        "/r\0names": {"default": ["ssh", "web"], "type": "list(string)"},
+        "/r\0ports": {"default": {"ssh": 22, "web": 443}},
+    }
+    block.settle_with(index)
+    assert [(key, address, c["from_port"]) for key, address, c in block.instances()] == [
+        (0, "aws_security_group_rule.r[0]", [22]),
+        (1, "aws_security_group_rule.r[1]", [443]),
+    ]
+
+
+def test_a_module_calls_argument_is_evaluated_from_its_source(tmp_path):
+    """terraform-aws-rds passes ``create = local.create_db_instance`` to an inner module, and
+    Checkov rendered that local as true for the ``create_db_instance = false`` call."""
+    (tmp_path / "main.tf").write_text(
+        "locals {\n"
+        "  create_db_instance = var.create_db_instance && var.enabled\n"
+        "}\n"
+        'module "db_instance" {\n'
+        '  source = "./db_instance"\n'
+        "  create = local.create_db_instance\n"
+        "}\n"
+    )
+    index = TfIndex([])
+    index._variables = {
+        "/r\0module.db_disabled.create_db_instance": {"default": True},  # Checkov kept the default
+        "/r\0module.db_disabled.enabled": {"default": True},
+        "/r\0module.db_disabled.module.db_instance.create": {"default": True},
+    }
+    index._modules = {
+        "/r\0db_disabled": {"create_db_instance": False},
+        "/r\0module.db_disabled.db_instance": {
+            "create": True,  # Checkov's rendering
+            "__start_line__": 4,
+            "__end_line__": 7,
+            "file_path_": str(tmp_path / "main.tf"),
+        },
+    }
+    assert index.variable("create", "module.db_disabled.module.db_instance.", "/r") == (True, False)
+
+
+def test_an_instance_checkov_expanded_is_read_again_from_the_source(tmp_path):
+    """``this[0]`` whose arguments Checkov left as ``var.x`` text: a null variable leaves the
+    argument unset (the rule then sees no password reuse prevention), a value is written in."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_account_password_policy" "this" {\n'
+        "  count                     = var.create ? 1 : 0\n"
+        "  password_reuse_prevention = var.reuse\n"
+        "  minimum_password_length   = var.length\n"
+        "}\n"
+    )
+    conf = {
+        "__start_line__": 1,
+        "__end_line__": 5,
+        "password_reuse_prevention": ["var.reuse"],
+        "minimum_password_length": ["var.length"],
+    }
+    block = TfBlock(
+        "module.a.aws_iam_account_password_policy.this[0]",
+        "aws_iam_account_password_policy",
+        conf,
+        file=str(tmp_path / "main.tf"),
+        root="/r",
+    )
+    index = TfIndex([block])
+    index._variables = {
+        "/r\0module.a.create": {"default": True},
+        "/r\0module.a.reuse": {"default": None},
+        "/r\0module.a.length": {"default": 6},
+    }
+    block.settle_with(index)
+    assert block.exists
+    assert block.conf["password_reuse_prevention"] is None  # null: as if not written
+    assert block.conf["minimum_password_length"] == [6]
