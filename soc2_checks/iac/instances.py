@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .tf_expressions import Unknown, evaluate, evaluate_count, evaluate_for_each
+from .tf_expressions import Unknown, evaluate, evaluate_count
 from .values import ABSENT, raw
 
 Item = tuple[Any, Any]
@@ -133,18 +133,6 @@ def count_value(
     if not isinstance(text, str):
         return None
     return evaluate_count(text, resolver(variable, local))
-
-
-def for_each_value(
-    text: Any,
-    variable: Callable[[str], tuple[bool, Any]],
-    local: Callable[[str], str | None] | None = None,
-) -> list[Item] | None:
-    """The (each.key, each.value) pairs a ``for_each`` expression evaluates to, read as
-    ``count_value`` reads a count; None when they cannot be known."""
-    if not isinstance(text, str):
-        return None
-    return evaluate_for_each(text, resolver(variable, local))
 
 
 def _no_references(kind: str, name: str) -> Any:

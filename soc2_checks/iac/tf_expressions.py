@@ -17,6 +17,7 @@ Terraform does not need their values either.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from typing import Any
@@ -697,8 +698,6 @@ def with_optional_defaults(type_text: Any, value: Any) -> Any:
     m = _OBJECT_TYPE.match(type_text.strip())
     if not m:
         return value
-    import ast
-
     try:
         attributes = ast.literal_eval(m.group(2))
     except (ValueError, SyntaxError, MemoryError, RecursionError):

@@ -26,13 +26,12 @@ from .instances import (
     Item,
     count_value,
     for_each_items,
-    for_each_value,
     never_created,
     resolver,
     uses_each,
     with_instance,
 )
-from .tf_expressions import Unknown, evaluate, with_optional_defaults
+from .tf_expressions import Unknown, evaluate, evaluate_count, evaluate_for_each, with_optional_defaults
 from .tf_source import block_argument, module_locals
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation
 
@@ -563,13 +562,11 @@ class TfIndex:
         Checkov renders a filtered collection as empty where the module call passed entries
         (terraform-aws-alb's ingress rules), so an empty rendering the source does not confirm
         is not taken as "no instance": the block is judged, its values unknown."""
-        found = self._source_argument(block, "for_each", _KEY_INDEX)
-        if found is None:
+        text = self._source_argument(block, "for_each", _KEY_INDEX)
+        if text is None:
             return False
-        text, resolve_local = found
-        variable = lambda n: self.variable(n, block.module_prefix, block.root)  # noqa: E731
-        items = for_each_value(text, variable, resolve_local)
         block._resolve = self._resolver(block)
+        items = evaluate_for_each(text, block._resolve)
         if items is None:
             if for_each_items(block.conf) == [] and strip_interpolation(text).strip() not in ("{}", "[]"):
                 block._decided = True  # exists, with unknown instances
@@ -590,33 +587,24 @@ class TfIndex:
             lambda n: self.variable(n, block.module_prefix, block.root), lambda n: module_locals(folder).get(n)
         )
 
-    def _source_argument(
-        self, block: TfBlock, name: str, expanded: re.Pattern[str]
-    ) -> tuple[str, Callable[[str], str | None]] | None:
-        """The text of the block's ``count`` or ``for_each`` in the source, and a reader of its
-        module's locals; None when the block has none there (or the source cannot be read)."""
+    def _source_argument(self, block: TfBlock, name: str, expanded: re.Pattern[str]) -> str | None:
+        """The text of the block's ``count`` or ``for_each`` in the source; None when the block
+        has none there (or the source cannot be read)."""
         conf = block.conf
         if name not in conf and not expanded.search(block.address):
             return None
         start, end = raw(conf, "__start_line__"), raw(conf, "__end_line__")
         if not (isinstance(start, int) and isinstance(end, int) and block.file):
             return None
-        text = block_argument(block.file, start, end, name)
-        if text is None:
-            return None
-        folder = os.path.dirname(block.file)
-        return text, lambda local: module_locals(folder).get(local)
+        return block_argument(block.file, start, end, name)
 
     def _source_count(self, block: TfBlock) -> int | None:
         """The block's ``count`` as the source writes it, evaluated with the module call's
         variables and the module's locals; None when it has none or it cannot be known.
         Checkov's rendering of it is not used: its evaluator drops parts of conditions, and it
         renders a module's locals once for all calls (see ``tf_source``)."""
-        found = self._source_argument(block, "count", _COUNT_INDEX)
-        if found is None:
-            return None
-        text, resolve_local = found
-        return count_value(text, lambda n: self.variable(n, block.module_prefix, block.root), resolve_local)
+        text = self._source_argument(block, "count", _COUNT_INDEX)
+        return None if text is None else evaluate_count(text, self._resolver(block))
 
     def _variable_values(self, conf: dict[str, Any], prefix: str, root: str) -> list[tuple[tuple[Any, ...], Any]]:
         """Paths of the values that are exactly ``var.x`` where ``x`` is known to be null or a

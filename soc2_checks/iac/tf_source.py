@@ -36,7 +36,7 @@ def block_argument(path: str, start: int, end: int, name: str) -> str | None:
     lines = _lines(path)
     if not lines or not 1 <= start <= end <= len(lines):
         return None
-    return _arguments(lines[start - 1 : end], inside=1, wanted=name).get(name)
+    return _arguments(lines[:end], start - 1, wanted=name)[0].get(name)
 
 
 @functools.lru_cache(maxsize=64)
@@ -53,72 +53,72 @@ def module_locals(directory: str) -> dict[str, str]:
         lines = _lines(os.path.join(directory, file_name))
         i = 0
         while i < len(lines):
-            if _LOCALS.match(lines[i]):
-                end = _block_end(lines, i)
-                for key, value in _arguments(lines[i : end + 1], inside=1).items():
-                    if key in found:
-                        twice.add(key)
-                    found[key] = value
-                i = end + 1
-            else:
+            if not _LOCALS.match(lines[i]):
                 i += 1
+                continue
+            arguments, i = _arguments(lines, i)
+            for key, value in arguments.items():
+                if key in found:
+                    twice.add(key)
+                found[key] = value
     return {k: v for k, v in found.items() if k not in twice}
 
 
-def _arguments(lines: tuple[str, ...], inside: int, wanted: str | None = None) -> dict[str, str]:
-    """Arguments at nesting depth ``inside`` of ``lines`` (the first line opens the block);
-    with ``wanted``, the reading stops once that one is found."""
+def _arguments(lines: tuple[str, ...], start: int, wanted: str | None = None) -> tuple[dict[str, str], int]:
+    """The arguments of the block whose opening line is ``lines[start]``, and the index of the
+    line after it; with ``wanted``, the reading stops once that one is found."""
     out: dict[str, str] = {}
     depth = 0
     heredoc: str | None = None
-    i = 0
+    i = start
     while i < len(lines):
         line = lines[i]
+        i += 1
         if heredoc is not None:
             if line.strip() == heredoc:
                 heredoc = None
-            i += 1
             continue
-        m = _ARGUMENT.match(line) if depth == inside else None
-        if m and _HEREDOC.search(_code(m.group(2))):
-            heredoc = _HEREDOC.search(_code(m.group(2))).group(1)  # type: ignore[union-attr]
-            i += 1
-            continue
+        m = _ARGUMENT.match(line) if depth == 1 else None
         if m:
-            text, depth_after, i = _expression(lines, i, m.group(2), depth)
+            first, change = _scan(m.group(2))
+            if _HEREDOC.search(first):
+                heredoc = _HEREDOC.search(first).group(1)  # type: ignore[union-attr]
+                continue
+            text, change, i = _expression(lines, i, first, change)
+            depth += change
             if text is not None and m.group(1) not in out:
                 out[m.group(1)] = text
                 if m.group(1) == wanted:
                     break
-            depth = depth_after
             continue
-        code = _code(line)
-        depth += _balance(code)
+        code, change = _scan(line)
+        depth += change
         h = _HEREDOC.search(code)
         if h:
             heredoc = h.group(1)
+        if depth <= 0 and i - 1 > start:
+            break
+    return out, i
+
+
+def _expression(lines: tuple[str, ...], i: int, first: str, change: int) -> tuple[str | None, int, int]:
+    """The expression that starts with ``first`` and continues on the lines from ``i`` while
+    brackets are open: (its text or None, brackets it leaves open, index of the next line)."""
+    parts = [first.strip()]
+    while change > 0 and i < len(lines) and len(parts) <= _MAX_CONTINUATION:
+        part, more = _scan(lines[i])
+        parts.append(part.strip())
+        change += more
         i += 1
-    return out
+    if change != 0:
+        return None, max(change, 0), i
+    return " ".join(p for p in parts if p), 0, i
 
 
-def _expression(lines: tuple[str, ...], i: int, first: str, depth: int) -> tuple[str | None, int, int]:
-    """The expression starting with ``first`` on line ``i``, continued while brackets are open:
-    (text or None, depth after it, index of the next line)."""
-    parts = [_code(first).strip()]
-    open_ = _balance(parts[0])
-    j = i + 1
-    while open_ > 0 and j < len(lines) and j - i <= _MAX_CONTINUATION:
-        part = _code(lines[j]).strip()
-        parts.append(part)
-        open_ += _balance(part)
-        j += 1
-    if open_ != 0:
-        return None, depth + max(open_, 0), j
-    return " ".join(p for p in parts if p), depth, j
-
-
-def _code(line: str) -> str:
-    """The line without its comment (``#`` or ``//`` outside strings)."""
+def _scan(line: str) -> tuple[str, int]:
+    """The line without its comment (``#`` or ``//`` outside strings), and the brackets it opens
+    minus those it closes outside strings (``${`` inside a string is balanced there)."""
+    balance = 0
     quoted = False
     escaped = False
     for k, ch in enumerate(line):
@@ -132,45 +132,9 @@ def _code(line: str) -> str:
         elif ch == '"':
             quoted = True
         elif ch == "#" or line.startswith("//", k):
-            return line[:k]
-    return line
-
-
-def _balance(code: str) -> int:
-    """Opened minus closed brackets outside strings (``${`` inside a string is balanced there)."""
-    total = 0
-    quoted = False
-    escaped = False
-    for ch in code:
-        if quoted:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                quoted = False
-        elif ch == '"':
-            quoted = True
+            return line[:k], balance
         elif ch in "{[(":
-            total += 1
+            balance += 1
         elif ch in "}])":
-            total -= 1
-    return total
-
-
-def _block_end(lines: tuple[str, ...], start: int) -> int:
-    depth = 0
-    heredoc: str | None = None
-    for k in range(start, len(lines)):
-        if heredoc is not None:
-            if lines[k].strip() == heredoc:
-                heredoc = None
-            continue
-        code = _code(lines[k])
-        depth += _balance(code)
-        h = _HEREDOC.search(code)
-        if h:
-            heredoc = h.group(1)
-        if depth <= 0 and k > start:
-            return k
-    return len(lines) - 1
+            balance -= 1
+    return line, balance
