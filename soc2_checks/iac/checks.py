@@ -34,7 +34,7 @@ from ..views.kms import KmsKey
 from ..views.rds import DbStorage
 from . import cloudformation, terraform
 from .cfn_values import template_parameters, template_resources
-from .instances import for_each_items, never_created, uses_each, with_instance
+from .instances import each_instances, for_each_items, never_created
 from .parts import Part, judge
 from .tf_graph import index_for
 from .values import expand_dynamic
@@ -152,11 +152,7 @@ def _terraform_parts(
         root = block.root if block is not None else None
         # a block with null or unresolved variables is read from the index's settled copy, and
         # a for_each Checkov did not expand, with known keys, as every instance
-        if block is not None:
-            instances = block.instances()
-        else:
-            items = for_each_items(conf) if uses_each(conf) else None
-            instances = [(k, "", with_instance(conf, k, v)) for k, v in items or ()] or [(None, address, conf)]
+        instances = block.instances() if block is not None else each_instances(address, conf, for_each_items(conf))
         if len(instances) == 1 and instances[0][0] is None:
             return terraform.views_of(entity_type, instances[0][2], cx), root
         parts: list[Part] = []

@@ -167,6 +167,22 @@ def uses_each(conf: Any) -> bool:
     return isinstance(conf, str) and "each." in conf
 
 
+def each_instances(
+    address: str, conf: dict[str, Any], items: list[Item] | None, resolve: Callable[[str, str], Any] | None = None
+) -> list[tuple[Any, str, dict[str, Any]]]:
+    """(each.key, address, configuration) of every instance of a ``for_each`` Checkov did not
+    expand, where its keys are known and the configuration reads ``each``; else (None, the
+    address, the configuration as it is)."""
+    if not items or not uses_each(conf):
+        return [(None, address, conf)]
+    return [(key, f"{address}[{_key_text(key)}]", with_instance(conf, key, value, resolve)) for key, value in items]
+
+
+def _key_text(key: Any) -> str:
+    """A for_each key as Terraform writes it in an address (keys are strings)."""
+    return '"' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def with_instance(
     conf: dict[str, Any], key: Any, value: Any, resolve: Callable[[str, str], Any] | None = None
 ) -> dict[str, Any]:

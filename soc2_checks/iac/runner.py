@@ -144,8 +144,8 @@ class _Converter:
 
     def reports(self, reports: list[Any], runner: Any, source: Source, root: str, part: _Part) -> None:
         vertices = _terraform_resources(runner) if source == Source.TERRAFORM else None
+        part.resources += sum(len(r.resources) for r in reports) if vertices is None else vertices
         for report in reports:
-            part.resources += len(report.resources) if vertices is None else 0
             for record in (*report.passed_checks, *report.failed_checks, *report.skipped_checks):
                 if record.check_id in self.ours:
                     result = _result(record, self.registry.get(record.check_id), self.criteria_for)
@@ -154,7 +154,6 @@ class _Converter:
                 if source == Source.CLOUDFORMATION and not _looks_like_template(path):
                     continue
                 part.errors.extend(self.parse_errors(path, root, source))
-        part.resources += vertices or 0
         if self.baseline:
             part.inventory = part.inventory or Inventory()
             _collect(runner, source, part.inventory)

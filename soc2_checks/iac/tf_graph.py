@@ -25,11 +25,10 @@ from typing import Any
 from .instances import (
     Item,
     count_value,
+    each_instances,
     for_each_items,
     never_created,
     resolver,
-    uses_each,
-    with_instance,
 )
 from .tf_expressions import Unknown, evaluate, evaluate_count, evaluate_for_each, with_optional_defaults
 from .tf_source import block_argument, module_locals
@@ -170,16 +169,10 @@ class TfBlock:
         """(each.key, address, configuration) of each instance: one per ``for_each`` key where
         the keys are known and the configuration reads ``each``, else (None, the block's address,
         its configuration)."""
-        items = self.items
         conf = self.conf
         if self._count is not None:
             return [(i, f"{self.address}[{i}]", self._count_instance(conf, i)) for i in range(self._count)]
-        if not items or not uses_each(conf):
-            return [(None, self.address, conf)]
-        return [
-            (key, f"{self.address}[{_key_text(key)}]", with_instance(conf, key, value, self._resolve))
-            for key, value in items
-        ]
+        return each_instances(self.address, conf, self.items, self._resolve)
 
     def _count_instance(self, conf: dict[str, Any], index: int, expanded: bool = False) -> dict[str, Any]:
         """The configuration of instance ``index`` of a ``count``: each argument that reads
@@ -759,11 +752,6 @@ class _Lookup:
             return many
         one = self._one.get(key)
         return [one] if one is not None else []
-
-
-def _key_text(key: Any) -> str:
-    """A for_each key as Terraform writes it in an address (keys are strings)."""
-    return '"' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _unescape(text: str) -> str:
