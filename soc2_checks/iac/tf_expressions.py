@@ -66,21 +66,31 @@ def evaluate(text: str, resolve: Resolve, scope: dict[str, Any] | None = None) -
 def evaluate_count(text: str, resolve: Resolve) -> int | None:
     """A ``count`` expression's number, or None when it cannot be known."""
     try:
-        value = evaluate(text, resolve)
+        return count_number(evaluate(text, resolve))
     except Unknown:
         return None
+
+
+def count_number(value: Any) -> int | None:
+    """The number of instances a ``count`` value gives, or None when it is not a valid count."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 0:
         return None
     return int(value)
 
 
 def evaluate_for_each(text: str, resolve: Resolve) -> list[tuple[Any, Any]] | None:
-    """A ``for_each`` expression's (each.key, each.value) pairs, in Terraform's order (keys
-    sorted), or None when they cannot be known. A set of strings gives each.key == each.value."""
+    """A ``for_each`` expression's (each.key, each.value) pairs, or None when they cannot be
+    known."""
     try:
-        value = evaluate(text, resolve)
+        return for_each_pairs(evaluate(text, resolve))
     except Unknown:
         return None
+
+
+def for_each_pairs(value: Any) -> list[tuple[Any, Any]] | None:
+    """The (each.key, each.value) pairs of a ``for_each`` value, in Terraform's order (keys
+    sorted), or None when it is not a map or a set of strings. A set of strings gives
+    each.key == each.value."""
     if isinstance(value, dict):
         return sorted(value.items(), key=lambda kv: str(kv[0]))
     if isinstance(value, list) and all(isinstance(v, str) for v in value):

@@ -30,7 +30,15 @@ from .instances import (
     never_created,
     resolver,
 )
-from .tf_expressions import Unknown, evaluate, evaluate_count, evaluate_for_each, with_optional_defaults
+from .tf_expressions import (
+    Unknown,
+    count_number,
+    evaluate,
+    evaluate_count,
+    evaluate_for_each,
+    for_each_pairs,
+    with_optional_defaults,
+)
 from .tf_source import block_argument, module_locals
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation
 
@@ -39,7 +47,8 @@ _INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
 _COUNT_INDEX = re.compile(r"\[(\d+)\]$")
 _KEY_INDEX = re.compile(r'\["((?:[^"\\]|\\.)*)"\]$')
 _UNRENDERED = re.compile(r"(?<![\w.])(?:var|local|count)\.[A-Za-z_]|\$\{")
-_LAST_MODULE = re.compile(r"module\.([^.\[]+)(?:\[[^\]]*\])?\.$")
+_LAST_MODULE = re.compile(r"module\.([^.\[]+)(?:\[(?P<key>[^\]]*)\])?\.$")
+_MODULE_LEVEL = re.compile(r"module\.[^.\[]+(?:\[(?P<key>[^\]]*)\])?\.")
 _REFERENCE = re.compile(
     r"^(?P<type>[a-z][a-z0-9]*_[a-z0-9_]+)\.(?P<name>[A-Za-z_][\w-]*)(?P<index>\[[^\]]*\])?\.(?P<attr>[\w]+)"
 )
@@ -253,6 +262,7 @@ class TfIndex:
         self._variables: dict[str, dict[str, Any]] = {}  # by root folder and address
         self._modules: dict[str, dict[str, Any]] = {}  # by root folder and address
         self._arguments: dict[str, tuple[bool, Any] | None] = {}  # module call arguments read from the source
+        self._absent_levels: dict[str, bool] = {}  # module instances that their call does not create
         self._crumbs: dict[int, dict[str, Any]] = {}  # rendering breadcrumbs of the blocks that have them
 
     # -- construction ------------------------------------------------------------------
@@ -489,25 +499,94 @@ class TfIndex:
         if key in self._arguments:
             return self._arguments[key]
         self._arguments[key] = None  # a reference cycle ends here, unknown
-        start, end, path = raw(call, "__start_line__"), raw(call, "__end_line__"), call.get("file_path_")
         found: tuple[bool, Any] | None = None
-        if isinstance(start, int) and isinstance(end, int) and isinstance(path, str):
-            text = block_argument(path, start, end, name)
-            if text is not None:
-                parent = _parent_prefix(prefix)
-                folder = os.path.dirname(path)
-                resolve = resolver(lambda n: self.variable(n, parent, root), lambda n: module_locals(folder).get(n))
-                try:
-                    found = True, evaluate(text, resolve)
-                except Unknown:
-                    found = None
+        source = self._call_source(call, name, prefix, root)
+        if source is not None:
+            try:
+                found = True, evaluate(*source)
+            except Unknown:
+                found = None
         self._arguments[key] = found
         return found
 
+    def _call_source(
+        self, call: dict[str, Any], name: str, prefix: str, root: str
+    ) -> tuple[str, Callable[[str, str], Any], dict[str, Any] | None] | None:
+        """The text of a module call's argument ``name``, the resolver of the calling module
+        (its variables and locals) and the instance's ``each`` or ``count.index`` where Checkov
+        expanded the call (``module.sg["web"].``); None when the call does not set it."""
+        start, end, path = raw(call, "__start_line__"), raw(call, "__end_line__"), call.get("file_path_")
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(path, str)):
+            return None
+        text = block_argument(path, start, end, name)
+        if text is None:
+            return None
+        parent = _parent_prefix(prefix)
+        folder = os.path.dirname(path)
+        resolve = resolver(lambda n: self.variable(n, parent, root), lambda n: module_locals(folder).get(n))
+        return text, resolve, None if name in ("count", "for_each") else self._instance_scope(call, prefix, root)
+
+    def _instance_scope(self, call: dict[str, Any], prefix: str, root: str) -> dict[str, Any] | None:
+        """``count.index`` or ``each`` of the module instance ``prefix`` ends with; None when it
+        has no key or its ``for_each`` cannot be known."""
+        key = _LAST_MODULE.search(prefix).group("key")  # type: ignore[union-attr]
+        if key is None:
+            return None
+        if key.isdigit():
+            return {"count": {"index": int(key)}}
+        found = self._argument(call, "for_each", prefix, root)
+        items = for_each_pairs(found[1]) if found is not None and key.startswith('"') else None
+        wanted = _unescape(key[1:-1])
+        for each_key, value in items or ():
+            if str(each_key) == wanted:
+                return {"each": {"key": each_key, "value": value}}
+        return None
+
+    def _module_absent(self, block: TfBlock) -> bool:
+        """True when a module call around the block creates no instance at the block's key:
+        its ``count`` or ``for_each``, read from the caller's source, is zero or empty
+        (``module "db" { count = var.enabled ? 1 : 0 }``, terraform-aws-modules' wrappers'
+        ``for_each = var.items``), or has no instance at the key Checkov expanded. Checkov keeps
+        such a module's resources, unexpanded, and they would be judged as if created."""
+        prefix = block.module_prefix
+        for m in _MODULE_LEVEL.finditer(prefix):
+            level = prefix[: m.end()]
+            key = f"{block.root}\0{level}"
+            absent = self._absent_levels.get(key)
+            if absent is None:
+                absent = self._absent_levels[key] = self._level_absent(level, block.root, m.group("key"))
+            if absent:
+                return True
+        return False
+
+    def _level_absent(self, level: str, root: str, key: str | None) -> bool:
+        call = self._call(level, root)
+        if call is None:
+            return False
+        found = self._argument(call, "count", level, root)
+        if found is not None:
+            number = count_number(found[1])
+            return number is not None and number <= (int(key) if key is not None and key.isdigit() else 0)
+        found = self._argument(call, "for_each", level, root)
+        items = for_each_pairs(found[1]) if found is not None else None
+        if items is None:
+            return False
+        if key is None or not key.startswith('"'):
+            return not items
+        return _unescape(key[1:-1]) not in {str(k) for k, _ in items}
+
     def _call(self, prefix: str, root: str) -> dict[str, Any] | None:
-        """The module call vertex of the innermost module of ``prefix`` (its arguments)."""
+        """The module call vertex of the innermost module of ``prefix`` (its arguments). Checkov
+        keeps one vertex per instance of a call it expanded, named with its key (``sg["web"]``)."""
         m = _LAST_MODULE.search(prefix)
-        return self._modules.get(f"{root}\0{_parent_prefix(prefix)}{m.group(1)}") if m else None
+        if m is None:
+            return None
+        parent = _parent_prefix(prefix)
+        if m.group("key") is not None:
+            call = self._modules.get(f"{root}\0{parent}{m.group(1)}[{m.group('key')}]")
+            if call is not None:
+                return call
+        return self._modules.get(f"{root}\0{parent}{m.group(1)}")
 
     def _settle(self, block: TfBlock, crumbs: dict[str, Any] | None) -> None:
         """What Checkov renders wrongly or leaves unrendered but the source settles: a ``count``
@@ -515,6 +594,9 @@ class TfIndex:
         set from a variable whose value is null (Terraform treats them as not set) or a plain
         value (Checkov sometimes leaves ``var.x`` in the second call of a module), and
         attributes fed by a variable with no value."""
+        if block.module_prefix and self._module_absent(block):
+            block._absent = True
+            return
         number = self._source_count(block)
         if number is None:  # not in the source as one expression: Checkov's text, if any
             count = raw(block.conf, "count")

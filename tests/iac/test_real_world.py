@@ -176,3 +176,22 @@ def test_rules_picked_by_name_from_a_table_are_read_per_instance(tf):
         "Rule module.named_bastion.aws_security_group_rule.ingress_with_cidr_blocks[1]: "
         "Security group named-rules allows ingress to port 22 (SSH) from 0.0.0.0/0."
     )
+
+
+def test_module_calls_that_create_nothing_give_no_result(tf):
+    """A module call with ``count = var.bastion_enabled ? 1 : 0`` (false), and terraform-aws-
+    modules' wrappers, ``for_each = var.items`` with no items passed: Checkov keeps the modules'
+    resources unexpanded, so the SSH rule they would open was judged; Terraform creates none."""
+    assert not [key for key in tf if "module.bastion_switched_off" in key[1] or "module.wrapper" in key[1]]
+
+
+def test_each_instance_of_a_module_call_reads_its_own_each_value(tf):
+    """``cidr_blocks = each.value.cidr`` in a call with a ``for_each``: each instance is judged
+    with its own entry, where it was "cannot be confirmed" for both."""
+    assert tf[("SOC2_AWS_15", 'module.bastions["closed"].aws_security_group.this[0]')].status == Status.PASSED
+    opened = tf[("SOC2_AWS_15", 'module.bastions["open"].aws_security_group.this[0]')]
+    assert opened.status == Status.FAILED
+    assert opened.message == (
+        'Rule module.bastions["open"].aws_security_group_rule.ingress_with_cidr_blocks[0]: '
+        "Security group named-rules allows ingress to port 22 (SSH) from 0.0.0.0/0."
+    )

@@ -277,3 +277,70 @@ def test_an_instance_checkov_expanded_is_read_again_from_the_source(tmp_path):
     assert block.exists
     assert block.conf["password_reuse_prevention"] is None  # null: as if not written
     assert block.conf["minimum_password_length"] == [6]
+
+
+def test_module_instances_their_call_does_not_create_are_absent(tmp_path):
+    """Checkov keeps the resources of a module call whose ``count`` is zero or whose
+    ``for_each`` is empty (terraform-aws-modules' wrappers), and expands a call to keys the
+    source may not have; the call's source, evaluated in the caller, decides."""
+    (tmp_path / "main.tf").write_text(
+        'module "off" {\n  source = "./db"\n  count  = var.enabled ? 1 : 0\n}\n'
+        'module "one" {\n  source = "./db"\n  count  = 1\n}\n'
+        'module "wrapper" {\n  source   = "./db"\n  for_each = var.items\n}\n'
+        'module "named" {\n  source   = "./db"\n  for_each = toset(["a"])\n}\n'
+        'module "unknown" {\n  source   = "./db"\n  for_each = var.unset\n}\n'
+    )
+    where = {"file_path_": str(tmp_path / "main.tf")}
+    addresses = [
+        "module.off.aws_db_instance.this",
+        "module.one[0].aws_db_instance.this",
+        "module.one[1].aws_db_instance.this",
+        "module.wrapper.aws_db_instance.this",
+        'module.named["a"].aws_db_instance.this',
+        'module.named["b"].aws_db_instance.this',
+        "module.unknown.aws_db_instance.this",
+    ]
+    blocks = [TfBlock(a, "aws_db_instance", {"engine": ["postgres"]}, root="/r") for a in addresses]
+    index = TfIndex(blocks)
+    index._variables = {"/r\0enabled": {"default": False}, "/r\0items": {"default": {}}, "/r\0unset": {}}
+    index._modules = {
+        "/r\0off": {"__start_line__": 1, "__end_line__": 4, **where},
+        "/r\0one[0]": {"__start_line__": 5, "__end_line__": 8, **where},
+        "/r\0one[1]": {"__start_line__": 5, "__end_line__": 8, **where},
+        "/r\0wrapper": {"__start_line__": 9, "__end_line__": 12, **where},
+        '/r\0named["a"]': {"__start_line__": 13, "__end_line__": 16, **where},
+        '/r\0named["b"]': {"__start_line__": 13, "__end_line__": 16, **where},
+        "/r\0unknown": {"__start_line__": 17, "__end_line__": 20, **where},
+    }
+    for block in blocks:
+        block.settle_with(index)
+    assert [b.address for b in blocks if b.exists] == [
+        "module.one[0].aws_db_instance.this",
+        'module.named["a"].aws_db_instance.this',
+        "module.unknown.aws_db_instance.this",  # unknown is not absent
+    ]
+
+
+def test_a_module_instances_arguments_read_its_each_value(tmp_path):
+    """``cidr = each.value.cidr`` in a call Checkov expanded per key: each instance's
+    variable takes its own entry of the call's ``for_each``."""
+    (tmp_path / "main.tf").write_text(
+        'module "bastions" {\n'
+        '  source   = "./sg"\n'
+        '  for_each = { open = { cidr = "0.0.0.0/0" }, closed = { cidr = "10.0.0.0/8" } }\n'
+        "  cidr     = each.value.cidr\n"
+        "  index    = each.key\n"
+        "}\n"
+    )
+    where = {"__start_line__": 1, "__end_line__": 6, "file_path_": str(tmp_path / "main.tf")}
+    call = {**where, "cidr": "each.value.cidr", "index": "each.key"}  # Checkov's rendering
+    index = TfIndex([])
+    index._variables = {
+        '/r\0module.bastions["open"].cidr': {"type": "string"},
+        '/r\0module.bastions["closed"].cidr': {"type": "string"},
+        '/r\0module.bastions["open"].index': {"type": "string"},
+    }
+    index._modules = {'/r\0bastions["open"]': call, '/r\0bastions["closed"]': {**call}}
+    assert index.variable("cidr", 'module.bastions["open"].', "/r") == (True, "0.0.0.0/0")
+    assert index.variable("cidr", 'module.bastions["closed"].', "/r") == (True, "10.0.0.0/8")
+    assert index.variable("index", 'module.bastions["open"].', "/r") == (True, "open")
