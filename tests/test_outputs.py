@@ -783,3 +783,29 @@ def test_finish_writes_every_requested_format_into_a_folder(tmp_path, capsys):
     assert json.loads((tmp_path / "results.json").read_text())["summary"]["FAILED"] == 2
     assert "\x1b[" not in (tmp_path / "results.txt").read_text()
     assert capsys.readouterr().out == ""
+
+
+def test_output_file_that_is_a_pipe_or_a_link_is_written_through(tmp_path):
+    """``--output-file /dev/stdout`` or a named pipe is written to, not renamed over (which
+    would replace the device or the pipe with a file); a link keeps pointing at its target."""
+    import threading
+
+    from soc2_checks.commands.common import atomic_write
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()), daemon=True)
+    reader.start()
+    atomic_write(pipe, '{"results": []}\n')
+    reader.join(timeout=10)
+    assert received == ['{"results": []}\n']
+    assert pipe.is_fifo()
+
+    target = tmp_path / "reports" / "results.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    atomic_write(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"

@@ -174,9 +174,17 @@ def write_outputs(target: Path, rendered: list[tuple[str, str]]) -> None:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, so a reader (or a crash) never sees
-    half a report."""
+    half a report. A path that is not a regular file (``/dev/null``, ``/dev/stdout``, a named
+    pipe) is written to directly: renaming over it would replace the device or the pipe with
+    a file. A symbolic link is followed, so the link stays and its target gets the report."""
     if path.is_dir():
         raise UsageError(f"--output-file {path}: is a folder; name a file")
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        return
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"--output-file {path}: folder {parent} does not exist")
