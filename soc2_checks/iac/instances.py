@@ -24,7 +24,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .tf_expressions import Unknown, evaluate, evaluate_count
+from .tf_expressions import Unknown, evaluate, evaluate_count, for_each_pairs
+from .tf_source import Dynamic
 from .values import ABSENT, raw
 
 Item = tuple[Any, Any]
@@ -37,9 +38,9 @@ _FOR_EXPRESSION = re.compile(
 _LIST_FOR_EXPRESSION = re.compile(
     r"^\[\s*for\s+(?P<v>\w+)\s+in\s+(?P<coll>.+?)\s*:\s*(?P<value>.+?)(?:\s+if\s+(?P<cond>.+?))?\s*\]$", re.DOTALL
 )
-_EACH = re.compile(r"^\$\{\s*each\.(key|value)\s*\}$|^each\.(key|value)$")
-_EACH_ATTRIBUTE = re.compile(r'^(?:\$\{\s*)?each\.value(?:\.(\w+)|\["(\w+)"\])(?:\s*\})?$')
-_EACH_EMBEDDED = re.compile(r"\$\{\s*each\.(key|value)\s*\}")
+_ITERATOR = re.compile(
+    r'^(?:\$\{\s*)?(?P<name>[A-Za-z_][\w-]*)\.(?P<part>key|value)(?:\.(?P<attr>\w+)|\["(?P<key_attr>\w+)"\])?(?:\s*\})?$'
+)
 
 
 def never_created(conf: dict[str, Any]) -> bool:
@@ -191,29 +192,118 @@ def with_instance(
     (``var.x``/``local.x`` in them through ``resolve``); anything else about ``each`` stays text."""
     out = copy.deepcopy(conf)
     out.pop("for_each", None)
-    return _substitute(out, key, value, resolve or _no_references)
+    return _substitute(out, {"each": {"key": key, "value": value}}, resolve or _no_references)
 
 
-def _substitute(node: Any, key: Any, value: Any, resolve: Callable[[str, str], Any]) -> Any:
+def render_dynamic(
+    conf: dict[str, Any], written: list[Dynamic], resolve: Callable[[str, str], Any], scope: dict[str, Any]
+) -> None:
+    """Render in place the ``dynamic`` blocks Checkov left unrendered, from their ``for_each``
+    as written (``written``, in source order) evaluated with the module call's values and the
+    enclosing iterators (``scope``): the blocks generated are added to the configuration's
+    blocks of that name and the ``dynamic`` entry is removed, so that expanding the rest again
+    adds nothing twice. Checkov renders such a ``for_each`` lossily
+    (``statement.value.condition != null ? ... : []`` became ``statement.value.condition``,
+    ``["*"]`` became ``"*"``) and keeps the content as one block of iterator text:
+    terraform-aws-iam's policy documents built from ``var.permissions`` read as ``effect =
+    statement.value.effect``. A ``for_each`` that cannot be known leaves its entry as it is."""
+    elements = conf.get("dynamic")
+    if not isinstance(elements, list):
+        return
+    pending: dict[str, list[Dynamic]] = {}
+    for d in written:
+        pending.setdefault(d.name, []).append(d)
+    left = []
+    for element in elements:
+        rendered = _render_element(element, pending, resolve, scope) if isinstance(element, dict) else None
+        if rendered is None:
+            left.append(element)
+            continue
+        for name, blocks in rendered.items():
+            if blocks:
+                conf[name] = [*(_blocks(conf.get(name))), *blocks]
+    if left:
+        conf["dynamic"] = left
+    else:
+        conf.pop("dynamic")
+
+
+def _render_element(
+    element: dict[str, Any],
+    pending: dict[str, list[Dynamic]],
+    resolve: Callable[[str, str], Any],
+    scope: dict[str, Any],
+) -> dict[str, list[dict[str, Any]]] | None:
+    """The blocks one ``dynamic`` entry generates, by name; None when it cannot be rendered."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, body in element.items():
+        queue = pending.get(name)
+        source = queue.pop(0) if queue else None
+        if source is None or source.for_each is None or not isinstance(body, dict):
+            return None
+        content = body.get("content")
+        template = content[0] if isinstance(content, list) and len(content) == 1 else content
+        if not isinstance(template, dict):
+            return None
+        try:
+            value = evaluate(source.for_each, resolve, scope)
+        except Unknown:
+            return None
+        # a dynamic block iterates any collection: a list's keys are its indexes
+        items = list(enumerate(value)) if isinstance(value, list) else for_each_pairs(value)
+        if items is None:
+            return None
+        blocks = []
+        for key, value in items:
+            inner = {**scope, source.iterator: {"key": key, "value": value}}
+            block = _without_nulls(_substitute(copy.deepcopy(template), inner, resolve))
+            render_dynamic(block, source.inner, resolve, inner)
+            blocks.append(block)
+        out[name] = blocks
+    return out
+
+
+def _blocks(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _without_nulls(conf: dict[str, Any]) -> dict[str, Any]:
+    """Arguments that came out null are not set, as Terraform treats them."""
+    return {k: v for k, v in conf.items() if not (v is None or v == [None])}
+
+
+def _substitute(node: Any, scope: dict[str, Any], resolve: Callable[[str, str], Any]) -> Any:
+    """``node`` with references to the iterators of ``scope`` (``each``, a dynamic block's
+    ``statement``) replaced by their values and expressions over them evaluated; anything
+    else about them stays text."""
     if isinstance(node, dict):
-        return {k: _substitute(v, key, value, resolve) for k, v in node.items()}
+        return {k: _substitute(v, scope, resolve) for k, v in node.items()}
     if isinstance(node, list):
-        return [_substitute(v, key, value, resolve) for v in node]
-    if not isinstance(node, str) or "each." not in node:
+        return [_substitute(v, scope, resolve) for v in node]
+    if not isinstance(node, str) or not any(f"{name}." in node for name in scope):
         return node
     text = node.strip()
-    m = _EACH.match(text)
-    if m:
-        return key if (m.group(1) or m.group(2)) == "key" else value
-    m = _EACH_ATTRIBUTE.match(text)
-    if m:
-        if isinstance(value, dict) and (m.group(1) or m.group(2)) in value:
-            return value[m.group(1) or m.group(2)]
-        return node
-    try:  # an expression over each (``try(coalesce(each.value.to_port, each.value.from_port), null)``)
-        return evaluate(text, resolve, {"each": {"key": key, "value": value}})
+    m = _ITERATOR.match(text)
+    if m and m.group("name") in scope:
+        iterator = scope[m.group("name")]
+        attribute = m.group("attr") or m.group("key_attr")
+        value = iterator["value"]
+        if attribute is None:
+            return iterator["key"] if m.group("part") == "key" else value
+        if m.group("part") == "value":
+            return value[attribute] if isinstance(value, dict) and attribute in value else node
+    try:  # an expression (``try(coalesce(each.value.to_port, each.value.from_port), null)``)
+        return evaluate(text, resolve, scope)
     except Unknown:
         pass
-    if all(isinstance(x, str) for x in (key, value)):
-        return _EACH_EMBEDDED.sub(lambda e: key if e.group(1) == "key" else value, node)
+    for name, iterator in scope.items():
+        key, value = iterator["key"], iterator["value"]
+        if isinstance(key, str) and isinstance(value, str):
+            node = re.sub(
+                r"\$\{\s*" + re.escape(name) + r"\.(key|value)\s*\}",
+                lambda e, k=key, v=value: k if e.group(1) == "key" else v,
+                node,
+            )
     return node

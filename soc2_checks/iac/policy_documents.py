@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Unknown
 from . import cfn_values
+from .tf_expressions import interpolation_end
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation, unwrap
 
 if TYPE_CHECKING:
@@ -186,9 +187,11 @@ def _tf_scalar(value: Any, key: str, where: str) -> Any:
 
 
 def _is_pure_reference(value: str) -> bool:
+    """The whole value is one expression (``${var.arn}``, or ``${local.x ? ... :
+    ['${var.destination}']}`` with interpolations nested in it): it may be exactly "*"."""
     s = value.strip()
-    if s.startswith("${") and s.endswith("}") and s.count("${") == 1:
-        return True
+    if s.startswith("${"):
+        return interpolation_end(s, 0) == len(s)
     return "${" not in s and is_expression(s)
 
 

@@ -125,6 +125,15 @@ def _template_end(text: str, start: int) -> int:
     raise Unknown("unterminated string")
 
 
+def interpolation_end(body: str, start: int) -> int:
+    """The index after the ``}`` closing the interpolation whose ``${`` is at ``start``, or
+    the length of ``body`` when it is not closed."""
+    try:
+        return _interpolation_end(body, start)
+    except Unknown:
+        return len(body)
+
+
 def _interpolation_end(body: str, start: int) -> int:
     """The index after the ``}`` closing the interpolation whose ``${`` is at ``start``."""
     depth = 0

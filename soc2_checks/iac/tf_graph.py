@@ -28,6 +28,7 @@ from .instances import (
     each_instances,
     for_each_items,
     never_created,
+    render_dynamic,
     resolver,
 )
 from .tf_expressions import (
@@ -39,7 +40,7 @@ from .tf_expressions import (
     for_each_pairs,
     with_optional_defaults,
 )
-from .tf_source import block_argument, module_locals
+from .tf_source import block_argument, dynamic_blocks, module_locals
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation
 
 _MODULE_PREFIX = re.compile(r"^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)")
@@ -628,6 +629,7 @@ class TfIndex:
             if not block.marked:
                 block._conf = copy.deepcopy(block.conf)
                 block._marked = True
+            self._render_dynamic(block)
             expand_dynamic(block.conf)
         if crumbs:
             self._mark_unresolved(block, crumbs)
@@ -654,6 +656,18 @@ class TfIndex:
         if m is None:
             block._items = items
         return False
+
+    def _render_dynamic(self, block: TfBlock) -> None:
+        """Render from the source the ``dynamic`` blocks Checkov left unrendered (see
+        ``instances.render_dynamic``), with the block's ``count.index`` where it has one."""
+        start, end = raw(block.conf, "__start_line__"), raw(block.conf, "__end_line__")
+        if not (isinstance(start, int) and isinstance(end, int) and block.file):
+            return
+        written = dynamic_blocks(block.file, start, end)
+        if written:
+            m = _COUNT_INDEX.search(block.address)
+            scope = {"count": {"index": int(m.group(1))}} if m else {}
+            render_dynamic(block.conf, written, block._resolve or self._resolver(block), scope)
 
     def _resolver(self, block: TfBlock) -> Callable[[str, str], Any]:
         """Reads ``var.x`` and ``local.x`` as the block's module call sees them."""

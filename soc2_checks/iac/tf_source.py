@@ -13,10 +13,12 @@ from __future__ import annotations
 import functools
 import os
 import re
+from dataclasses import dataclass, field
 
 _ARGUMENT = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=(?!=)\s*(.*)$")
 _HEREDOC = re.compile(r"<<-?\s*([A-Za-z_]\w*)\s*$")
 _LOCALS = re.compile(r"^\s*locals\s*\{\s*$")
+_NESTED = re.compile(r'^\s*(?:dynamic\s+"([\w-]+)"|(content))\s*\{\s*$')
 _MAX_CONTINUATION = 20
 
 
@@ -62,6 +64,70 @@ def module_locals(directory: str) -> dict[str, str]:
                     twice.add(key)
                 found[key] = value
     return {k: v for k, v in found.items() if k not in twice}
+
+
+@dataclass
+class Dynamic:
+    """A ``dynamic`` block as written: its ``for_each`` text, its iterator's name and the
+    dynamic blocks of its ``content``."""
+
+    name: str
+    for_each: str | None
+    iterator: str
+    inner: list[Dynamic] = field(default_factory=list)
+
+
+def dynamic_blocks(path: str, start: int, end: int) -> list[Dynamic]:
+    """The ``dynamic`` blocks written directly in the block on lines ``start``..``end`` of
+    ``path``, in source order."""
+    lines = _lines(path)
+    if not lines or not 1 <= start <= end <= len(lines):
+        return []
+    return _dynamics(lines[:end], start - 1)
+
+
+def _dynamics(lines: tuple[str, ...], start: int) -> list[Dynamic]:
+    found = []
+    for name, i in _nested(lines, start):
+        if name == "content":
+            continue
+        arguments, _ = _arguments(lines, i)
+        content = next((j for inner, j in _nested(lines, i) if inner == "content"), None)
+        found.append(
+            Dynamic(
+                name,
+                arguments.get("for_each"),
+                arguments.get("iterator", name).strip(),
+                _dynamics(lines, content) if content is not None else [],
+            )
+        )
+    return found
+
+
+def _nested(lines: tuple[str, ...], start: int) -> list[tuple[str, int]]:
+    """The ``dynamic "x"`` and ``content`` blocks opened directly inside the block whose
+    opening line is ``lines[start]``: (``x`` or "content", index of the opening line)."""
+    found: list[tuple[str, int]] = []
+    depth = 0
+    heredoc: str | None = None
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if heredoc is not None:
+            if line.strip() == heredoc:
+                heredoc = None
+            continue
+        code, change = _scan(line)
+        if depth == 1 and change > 0:
+            m = _NESTED.match(code)
+            if m:
+                found.append((m.group(1) or m.group(2), i))
+        depth += change
+        h = _HEREDOC.search(code)
+        if h:
+            heredoc = h.group(1)
+        if depth <= 0 and i > start:
+            break
+    return found
 
 
 def _arguments(lines: tuple[str, ...], start: int, wanted: str | None = None) -> tuple[dict[str, str], int]:

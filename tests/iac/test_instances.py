@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from soc2_checks.iac.instances import count_value, for_each_items, never_created, uses_each, with_instance
+from soc2_checks.iac.instances import (
+    count_value,
+    for_each_items,
+    never_created,
+    render_dynamic,
+    resolver,
+    uses_each,
+    with_instance,
+)
+from soc2_checks.iac.tf_source import Dynamic
 
 
 @pytest.mark.parametrize(
@@ -83,3 +92,86 @@ def test_count_reads_locals_through_their_own_expressions():
     assert count_value("local.on && var.ignore ? 1 : 0", variable, locals_.get) == 1
     assert count_value("local.loop ? 1 : 0", variable, locals_.get) is None  # refers to itself
     assert count_value("local.missing ? 1 : 0", variable, locals_.get) is None
+
+
+def _document(for_each):
+    """A policy document's configuration as Checkov leaves it when it cannot render the
+    dynamic block: the content as one block of iterator text, the ``for_each`` lossy."""
+    return {
+        "statement": [{"actions": [["s3:GetObject"]], "resources": [["*"]]}],
+        "dynamic": [
+            {
+                "statement": {
+                    "for_each": [for_each],
+                    "content": [
+                        {
+                            "sid": ["try(coalesce(statement.value.sid,statement.key))"],
+                            "actions": ["statement.value.actions"],
+                            "not_actions": ["statement.value.not_actions"],
+                            "effect": ["statement.value.effect"],
+                            "dynamic": [
+                                {
+                                    "condition": {
+                                        "for_each": ["statement.value.condition"],
+                                        "content": [{"test": ["condition.value.test"]}],
+                                    }
+                                }
+                            ],
+                        }
+                    ],
+                }
+            }
+        ],
+    }
+
+
+WRITTEN = [
+    Dynamic(
+        "statement",
+        "var.permissions != null ? var.permissions : {}",
+        "statement",
+        [Dynamic("condition", "statement.value.condition != null ? statement.value.condition : []", "condition")],
+    )
+]
+
+
+def _resolve(permissions):
+    return resolver(lambda name: (True, permissions) if name == "permissions" else (False, None), lambda name: None)
+
+
+def test_dynamic_blocks_are_rendered_from_their_for_each_as_written():
+    permissions = {
+        "write": {"sid": None, "actions": ["s3:*"], "not_actions": None, "effect": "Allow", "condition": None},
+        "tls": {
+            "sid": "Tls",
+            "actions": None,
+            "not_actions": ["s3:GetObject"],
+            "effect": "Deny",
+            "condition": [{"test": "Bool"}, {"test": "IpAddress"}],
+        },
+    }
+    conf = _document({"lossy": "rendering"})
+    render_dynamic(conf, WRITTEN, _resolve(permissions), {})
+    assert "dynamic" not in conf  # expanding the rest again adds nothing twice
+    assert conf["statement"] == [
+        {"actions": [["s3:GetObject"]], "resources": [["*"]]},  # the static block first
+        {
+            "sid": ["Tls"],
+            "not_actions": [["s3:GetObject"]],
+            "effect": ["Deny"],
+            "condition": [{"test": ["Bool"]}, {"test": ["IpAddress"]}],
+        },
+        {"sid": ["write"], "actions": [["s3:*"]], "effect": ["Allow"]},  # null arguments are not set
+    ]
+
+
+def test_a_dynamic_block_over_nothing_generates_no_block():
+    conf = _document("var.permissions")
+    render_dynamic(conf, WRITTEN, _resolve(None), {})
+    assert conf == {"statement": [{"actions": [["s3:GetObject"]], "resources": [["*"]]}]}
+
+
+def test_a_dynamic_block_whose_for_each_cannot_be_known_is_left_as_checkov_has_it():
+    conf = _document("var.permissions")
+    render_dynamic(conf, WRITTEN, resolver(lambda name: (False, None), lambda name: None), {})
+    assert conf == _document("var.permissions")

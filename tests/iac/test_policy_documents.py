@@ -118,3 +118,16 @@ def test_cloudformation_parameter_without_default_is_unknown(registry):
 def test_cloudformation_policy_as_json_string(registry):
     doc = cfn_document('{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}', "P", frozenset())
     assert status(registry, "SOC2_AWS_5", _policy(doc)) == Status.FAILED
+
+
+def test_a_resource_that_is_one_expression_with_nested_interpolations_could_be_a_wildcard(registry):
+    """terraform-aws-vpc's flow-log policy: ``resources = local.create_log_group ?
+    formatlist(...) : [var.log_destination]``, which Checkov renders with the variable's
+    interpolation nested inside; it is one expression, not an ARN pattern around one."""
+    resource = "${local.create ? formatlist(\"%s:*\",aws_cloudwatch_log_group.this[*].arn) : ['${var.destination}']}"
+    doc = tf_document({"Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": resource}]}, "p")
+    v = verdict(registry, "SOC2_AWS_6", _policy(doc))
+    assert v.status == Status.FAILED and v.message.startswith("Cannot be confirmed")
+    arn_pattern = "arn:aws:logs:*:*:log-group:${var.name}:*"  # text around an interpolation is never "*"
+    doc = tf_document({"Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": arn_pattern}]}, "p")
+    assert status(registry, "SOC2_AWS_6", _policy(doc)) == Status.PASSED

@@ -195,3 +195,21 @@ def test_each_instance_of_a_module_call_reads_its_own_each_value(tf):
         'Rule module.bastions["open"].aws_security_group_rule.ingress_with_cidr_blocks[0]: '
         "Security group named-rules allows ingress to port 22 (SSH) from 0.0.0.0/0."
     )
+
+
+def test_policy_statements_written_as_dynamic_blocks_are_judged(tf):
+    """terraform-aws-iam builds its policy documents from the call's map (``dynamic
+    "statement" { for_each = var.permissions != null ? var.permissions : {} ... }``, with a
+    nested ``dynamic "condition"``). Checkov leaves the blocks unrendered, so every policy was
+    "cannot be confirmed: effect is 'statement.value.effect'"; they are rendered from the
+    source now, and an admin policy among them is a definite FAIL."""
+    admin = tf[("SOC2_AWS_6", "module.policy_admin.aws_iam_policy.this")]
+    assert admin.status == Status.FAILED
+    assert admin.message == (
+        "Policy admin allows non-read-only actions on every resource: "
+        "statement 'everything' allows every action ('*') on Resource '*'."
+    )
+    assert tf[("SOC2_AWS_5", "module.policy_admin.aws_iam_policy.this")].status == Status.FAILED
+    for name in ("policy_none", "policy_reader"):
+        for check in ("SOC2_AWS_5", "SOC2_AWS_6"):
+            assert tf[(check, f"module.{name}.aws_iam_policy.this")].status == Status.PASSED

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from soc2_checks.iac.tf_source import block_argument, module_locals
+from soc2_checks.iac.tf_source import Dynamic, block_argument, dynamic_blocks, module_locals
 
 MAIN = """\
 resource "aws_iam_role_policy" "inline" {
@@ -48,3 +48,49 @@ def test_module_locals_are_read_from_every_file_of_the_folder(tmp_path):
     assert found["create"] == "var.create && var.enabled"
     assert found["on"] == "true"
     assert "tags" not in found  # defined twice: Terraform rejects it, so neither is trusted
+
+
+DOCUMENT = """\
+data "aws_iam_policy_document" "this" {
+  statement {
+    actions = ["s3:GetObject"] # a static block is not dynamic
+  }
+  dynamic "statement" {
+    for_each = var.permissions != null ? var.permissions : {}
+    content {
+      effect = statement.value.effect
+      dynamic "condition" {
+        for_each = try(statement.value.condition, [])
+        iterator = c
+        content {
+          test = c.value.test
+        }
+      }
+    }
+  }
+  dynamic "principals" {
+    for_each = {
+      a = 1
+    }
+    content {
+      type = "AWS"
+    }
+  }
+}
+"""
+
+
+def test_dynamic_blocks_are_read_with_those_of_their_content(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text(DOCUMENT)
+    assert dynamic_blocks(str(path), 1, 26) == [
+        Dynamic(
+            "statement",
+            "var.permissions != null ? var.permissions : {}",
+            "statement",
+            [Dynamic("condition", "try(statement.value.condition, [])", "c")],
+        ),
+        Dynamic("principals", "{ a = 1 }", "principals"),
+    ]
+    assert dynamic_blocks(str(path), 2, 4) == []  # the static statement alone
+    assert dynamic_blocks(str(path), 1, 99) == []  # lines outside the file
