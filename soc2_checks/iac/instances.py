@@ -141,9 +141,12 @@ def _no_references(kind: str, name: str) -> Any:
 
 
 def resolver(
-    variable: Callable[[str], tuple[bool, Any]], local: Callable[[str], str | None] | None
+    variable: Callable[[str], tuple[bool, Any]],
+    local: Callable[[str], str | None] | None,
+    data: Callable[[str], Any] | None = None,
 ) -> Callable[[str, str], Any]:
-    """Reads ``var.x`` through ``variable`` and ``local.x`` by evaluating its expression text."""
+    """Reads ``var.x`` through ``variable``, ``local.x`` by evaluating its expression text and
+    ``data.type.name`` through ``data`` (which raises ``Unknown``)."""
 
     def resolve(kind: str, name: str, seen: frozenset[str] = frozenset()) -> Any:
         if kind == "var":
@@ -151,6 +154,10 @@ def resolver(
             if not known:
                 raise Unknown(f"var.{name}")
             return value
+        if kind == "data":
+            if data is None:
+                raise Unknown(f"data.{name}")
+            return data(name)
         expression = local(name) if local is not None and name not in seen else None
         if expression is None:
             raise Unknown(f"local.{name}")  # unknown, or a local that refers to itself
@@ -198,69 +205,91 @@ def with_instance(
 def render_dynamic(
     conf: dict[str, Any], written: list[Dynamic], resolve: Callable[[str, str], Any], scope: dict[str, Any]
 ) -> None:
-    """Render in place the ``dynamic`` blocks Checkov left unrendered, from their ``for_each``
-    as written (``written``, in source order) evaluated with the module call's values and the
-    enclosing iterators (``scope``): the blocks generated are added to the configuration's
-    blocks of that name and the ``dynamic`` entry is removed, so that expanding the rest again
-    adds nothing twice. Checkov renders such a ``for_each`` lossily
-    (``statement.value.condition != null ? ... : []`` became ``statement.value.condition``,
-    ``["*"]`` became ``"*"``) and keeps the content as one block of iterator text:
-    terraform-aws-iam's policy documents built from ``var.permissions`` read as ``effect =
-    statement.value.effect``. A ``for_each`` that cannot be known leaves its entry as it is."""
-    elements = conf.get("dynamic")
-    if not isinstance(elements, list):
-        return
-    pending: dict[str, list[Dynamic]] = {}
-    for d in written:
-        pending.setdefault(d.name, []).append(d)
-    left = []
-    for element in elements:
-        rendered = _render_element(element, pending, resolve, scope) if isinstance(element, dict) else None
-        if rendered is None:
-            left.append(element)
+    """Render in place the ``dynamic`` blocks of ``conf`` from their ``for_each`` as written
+    (``written``, in source order), evaluated with the module call's values and the enclosing
+    iterators (``scope``). Checkov renders such a ``for_each`` lossily (``statement.value.
+    condition != null ? ... : []`` became ``statement.value.condition``, ``["*"]`` became
+    ``"*"``, ``length(local.grants) > 0 ? [true] : []`` became ``[true]`` for no grants) and
+    then keeps the content as one block of iterator text, either as a ``dynamic`` entry with
+    its ``content`` or merged into the blocks of that name: terraform-aws-iam's policy
+    documents read ``effect = statement.value.effect``. The blocks generated replace those,
+    and a rendered entry leaves the ``dynamic`` list, so that expanding the rest again adds
+    nothing twice. A ``for_each`` that cannot be known leaves its block as Checkov has it."""
+    elements = conf.get("dynamic") if isinstance(conf.get("dynamic"), list) else []
+    entries: dict[str, list[tuple[int, Any]]] = {}
+    for i, element in enumerate(elements):
+        for name, body in element.items() if isinstance(element, dict) and len(element) == 1 else ():
+            entries.setdefault(name, []).append((i, body))
+    rendered: set[int] = set()
+    for source in written:
+        queue = entries.get(source.name)
+        if queue:
+            i, body = queue.pop(0)
+            blocks = _render_source(source, body, resolve, scope)
+            if blocks is not None:
+                rendered.add(i)
+                if blocks:
+                    conf[source.name] = [*(_blocks(conf.get(source.name))), *blocks]
             continue
-        for name, blocks in rendered.items():
+        merged = _blocks(conf.get(source.name))  # the content Checkov merged in as it is written
+        if len(merged) == 1 and isinstance(merged[0], dict) and _mentions(merged[0], source.iterator):
+            blocks = _render_source(source, {"content": merged}, resolve, scope)
             if blocks:
-                conf[name] = [*(_blocks(conf.get(name))), *blocks]
-    if left:
-        conf["dynamic"] = left
+                conf[source.name] = blocks
+            elif blocks is not None:
+                conf.pop(source.name)
+    if rendered:
+        left = [e for i, e in enumerate(elements) if i not in rendered]
+        if left:
+            conf["dynamic"] = left
+        else:
+            conf.pop("dynamic")
+
+
+def _render_source(
+    source: Dynamic, body: Any, resolve: Callable[[str, str], Any], scope: dict[str, Any]
+) -> list[dict[str, Any]] | None:
+    """The blocks one dynamic block generates, from Checkov's entry for it (its ``content``
+    as written, or the blocks it rendered); None when they cannot be known."""
+    if source.for_each is None:
+        return None
+    try:
+        value = evaluate(source.for_each, resolve, scope)
+    except Unknown:
+        return None
+    # a dynamic block iterates any collection: a list's keys are its indexes
+    items = list(enumerate(value)) if isinstance(value, list) else for_each_pairs(value)
+    if items is None:
+        return None
+    if isinstance(body, dict) and "content" in body:
+        templates = _blocks(body["content"])
     else:
-        conf.pop("dynamic")
+        templates = _blocks(body)
+        if not items:
+            return []
+        if len(templates) == len(items) and not (len(templates) == 1 and _mentions(templates[0], source.iterator)):
+            out = []  # rendered by Checkov, one block per item: only what is nested is rendered again
+            for (key, item), block in zip(items, templates, strict=True):
+                if not isinstance(block, dict):
+                    return None
+                block = copy.deepcopy(block)
+                render_dynamic(block, source.inner, resolve, {**scope, source.iterator: {"key": key, "value": item}})
+                out.append(block)
+            return out
+    if len(templates) != 1 or not isinstance(templates[0], dict):
+        return None
+    blocks = []
+    for key, item in items:
+        inner = {**scope, source.iterator: {"key": key, "value": item}}
+        block = _without_nulls(_substitute(copy.deepcopy(templates[0]), inner, resolve))
+        render_dynamic(block, source.inner, resolve, inner)
+        blocks.append(block)
+    return blocks
 
 
-def _render_element(
-    element: dict[str, Any],
-    pending: dict[str, list[Dynamic]],
-    resolve: Callable[[str, str], Any],
-    scope: dict[str, Any],
-) -> dict[str, list[dict[str, Any]]] | None:
-    """The blocks one ``dynamic`` entry generates, by name; None when it cannot be rendered."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name, body in element.items():
-        queue = pending.get(name)
-        source = queue.pop(0) if queue else None
-        if source is None or source.for_each is None or not isinstance(body, dict):
-            return None
-        content = body.get("content")
-        template = content[0] if isinstance(content, list) and len(content) == 1 else content
-        if not isinstance(template, dict):
-            return None
-        try:
-            value = evaluate(source.for_each, resolve, scope)
-        except Unknown:
-            return None
-        # a dynamic block iterates any collection: a list's keys are its indexes
-        items = list(enumerate(value)) if isinstance(value, list) else for_each_pairs(value)
-        if items is None:
-            return None
-        blocks = []
-        for key, value in items:
-            inner = {**scope, source.iterator: {"key": key, "value": value}}
-            block = _without_nulls(_substitute(copy.deepcopy(template), inner, resolve))
-            render_dynamic(block, source.inner, resolve, inner)
-            blocks.append(block)
-        out[name] = blocks
-    return out
+def _mentions(node: Any, iterator: str) -> bool:
+    """Whether a block still holds text about the iterator (``grant.value.type``)."""
+    return f"{iterator}." in repr(node)
 
 
 def _blocks(value: Any) -> list[Any]:

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Unknown
 from . import cfn_values
+from .tf_expressions import Unknown as Unresolved
 from .tf_expressions import interpolation_end
+from .tf_graph import BlockRef
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation, unwrap
 
 if TYPE_CHECKING:
@@ -98,6 +100,10 @@ def _included(block: TfBlock, attribute: str, value: Any, index: TfIndex | None,
     items = value if isinstance(value, list) else [value]
     out: list[Any] = []
     linked = [b for b in index.follow(block, attribute) if b.kind == "data"] if index is not None else []
+    if index is not None and not linked and any(isinstance(i, str) and is_expression(i) for i in items):
+        from_source = _from_source(block, attribute, index, depth)
+        if from_source is not None:
+            return from_source
     for item in items:
         if isinstance(item, dict) or (isinstance(item, str) and item.strip().startswith("{")):
             doc = tf_document(item, where)
@@ -111,6 +117,27 @@ def _included(block: TfBlock, attribute: str, value: Any, index: TfIndex | None,
             out.extend(_statements_of(tf_data_document(other, index, depth + 1), where))
     if not linked and any(isinstance(i, str) and is_expression(i) for i in items):
         out.append(Unknown(f"{where} refers to a document that cannot be resolved"))
+    return out
+
+
+def _from_source(block: TfBlock, attribute: str, index: TfIndex, depth: int) -> list[Any] | None:
+    """The statements of documents included through an expression Checkov leaves as text,
+    evaluated from the source: terraform-aws-iam's ``source_policy_documents =
+    local.source_policy_documents``, a ``flatten(concat(...))`` of other documents'
+    ``[*].json`` whose ``count`` says which exist. None when the value cannot be known."""
+    where = f"data.{block.address}.{attribute}"
+    try:
+        value = index.argument_value(block, attribute)
+    except Unresolved:
+        return None
+    out: list[Any] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, BlockRef) and item.block.type == "aws_iam_policy_document":
+            out.extend(_statements_of(tf_data_document(item.block, index, depth + 1), where))
+        elif isinstance(item, (dict, str)) and not isinstance(item, BlockRef):
+            out.extend(_statements_of(tf_document(item, where), where))
+        else:
+            return None
     return out
 
 

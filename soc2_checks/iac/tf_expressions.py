@@ -18,6 +18,7 @@ Terraform does not need their values either.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -38,7 +39,7 @@ class Invalid(Unknown):
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<number>\d+(?:\.\d+)?)
-      | (?P<ref>(?:var|local)\.[A-Za-z_][\w-]*)
+      | (?P<ref>(?:var|local)\.[A-Za-z_][\w-]*|data\.[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)
       | (?P<name>[A-Za-z_][\w-]*)
       | (?P<op>&&|\|\||==|!=|<=|>=|=>|\.\.\.|[!?:()<>+\-*/%\[\],.{}=])
     )""",
@@ -281,7 +282,29 @@ def _coalesce(args: list[Any]) -> Any:
     raise Invalid("coalesce() of nothing but null and empty strings")
 
 
+def _jsondecode(args: list[Any]) -> Any:
+    (value,) = args
+    if not isinstance(value, str):
+        raise Invalid("jsondecode() of a non-string")  # try(jsondecode(var.x), var.x) falls through
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise Invalid("jsondecode() of text that is not JSON") from None
+
+
+def _flatten(args: list[Any]) -> Any:
+    (value,) = args
+    if not isinstance(value, list):
+        raise Invalid("flatten() of a non-list")
+    out: list[Any] = []
+    for item in value:
+        out.extend(_flatten([item]) if isinstance(item, list) else [item])
+    return out
+
+
 _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
+    "jsondecode": _jsondecode,
+    "flatten": _flatten,
     "coalesce": _coalesce,
     "split": _split,
     "join": _join,
@@ -312,6 +335,9 @@ class _Parser:
 
     def peek(self) -> str | None:
         return self.tokens[self.pos][1] if self.pos < len(self.tokens) else None
+
+    def kind_at(self, pos: int) -> str | None:
+        return self.tokens[pos][0] if pos < len(self.tokens) else None
 
     def take(self, expected: str | None = None) -> tuple[str, str]:
         if self.pos >= len(self.tokens):
@@ -396,8 +422,16 @@ class _Parser:
                     continue
                 value = _index(value, int(name) if kind == "number" else name)
             else:
-                if self.peek() == "*":
-                    raise Unknown("splat expression")
+                if self.peek() == "*":  # x[*].a.b: the attributes of every element
+                    self.take("*")
+                    self.take("]")
+                    names: list[str] = []
+                    while self.peek() == "." and self.kind_at(self.pos + 1) == "name":
+                        self.take(".")
+                        names.append(self.take()[1])
+                    if not self.skipping:
+                        value = [_path(v, names) for v in ([] if value is None else _as_list(value))]
+                    continue
                 key = self.conditional()
                 self.take("]")
                 if not self.skipping:
@@ -640,10 +674,27 @@ class _Parser:
         return key, value
 
 
+class Partial(dict):  # type: ignore[type-arg]
+    """An object of which only some attributes are known (a data source's ``json``): any
+    other attribute is unknown, not absent, so ``try()`` cannot fall through it."""
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _path(value: Any, names: list[str]) -> Any:
+    for name in names:
+        value = _index(value, name)
+    return value
+
+
 def _index(value: Any, key: Any) -> Any:
     if isinstance(value, dict) and isinstance(key, str):
         if key in value:
             return value[key]
+        if isinstance(value, Partial):
+            raise Unknown(f"attribute {key!r}")
         raise Invalid(f"no attribute {key!r}")
     if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
         if 0 <= key < len(value):

@@ -32,6 +32,7 @@ from .instances import (
     resolver,
 )
 from .tf_expressions import (
+    Partial,
     Unknown,
     count_number,
     evaluate,
@@ -211,6 +212,14 @@ class TfBlock:
                 continue
             out[key] = None if value is None else [value]  # null: as if not written
         return out
+
+
+@dataclass(frozen=True)
+class BlockRef:
+    """A block an expression refers to (``data.aws_iam_policy_document.x.json``), for the
+    reader of the value to resolve."""
+
+    block: TfBlock
 
 
 @dataclass
@@ -670,11 +679,40 @@ class TfIndex:
             render_dynamic(block.conf, written, block._resolve or self._resolver(block), scope)
 
     def _resolver(self, block: TfBlock) -> Callable[[str, str], Any]:
-        """Reads ``var.x`` and ``local.x`` as the block's module call sees them."""
+        """Reads ``var.x``, ``local.x`` and ``data.aws_iam_policy_document.x`` as the block's
+        module call sees them."""
         folder = os.path.dirname(block.file)
         return resolver(
-            lambda n: self.variable(n, block.module_prefix, block.root), lambda n: module_locals(folder).get(n)
+            lambda n: self.variable(n, block.module_prefix, block.root),
+            lambda n: module_locals(folder).get(n),
+            lambda n: self._data_source(n, block.module_prefix, block.root),
         )
+
+    def argument_value(self, block: TfBlock, name: str) -> Any:
+        """The value of the block's argument ``name`` evaluated from its source text (data
+        sources it refers to are ``BlockRef``s); raises ``Unknown``."""
+        start, end = raw(block.conf, "__start_line__"), raw(block.conf, "__end_line__")
+        text = block_argument(block.file, start, end, name) if isinstance(start, int) and isinstance(end, int) else None
+        if text is None:
+            raise Unknown(f"{name} is not in the source")
+        return evaluate(text, block._resolve or self._resolver(block))
+
+    def _data_source(self, name: str, prefix: str, root: str) -> Any:
+        """``data.aws_iam_policy_document.x`` in a module: an object whose ``json`` is the
+        document, or the list of them for one with ``count`` (instances that do not exist
+        left out), as ``x[*].json`` reads it. Other data sources are unknown."""
+        if not name.startswith("aws_iam_policy_document."):
+            raise Unknown(f"data.{name}")
+        blocks = self._by_base.get(f"{root}\0data.{prefix}{name}")
+        if not blocks:
+            raise Unknown(f"data.{name} is not in the module")
+        if not any(_COUNT_INDEX.search(b.address) or "count" in b.conf for b in blocks):
+            if len(blocks) != 1:
+                raise Unknown(f"data.{name} is declared twice")
+            return Partial(json=BlockRef(blocks[0]))
+        if any(b._count is not None for b in blocks):
+            raise Unknown(f"data.{name} has instances Checkov did not expand")
+        return [Partial(json=BlockRef(b)) for b in sorted(blocks, key=lambda b: b.address) if b.exists]
 
     def _source_argument(self, block: TfBlock, name: str, expanded: re.Pattern[str]) -> str | None:
         """The text of the block's ``count`` or ``for_each`` in the source; None when the block

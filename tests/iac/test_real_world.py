@@ -80,8 +80,9 @@ def test_partly_rendered_lookup_is_never_read_as_a_protocol(tf):
 def test_dynamic_blocks_of_a_linked_configuration_are_read(tf):
     unknown = tf[("SOC2_AWS_11", "aws_s3_bucket.dynamic_unknown")]
     assert unknown.status == Status.FAILED and unknown.message.startswith("Cannot be confirmed")
-    known = tf[("SOC2_AWS_11", "aws_s3_bucket.dynamic_known")]  # Checkov leaves ``rule.value`` unsubstituted
-    assert known.status == Status.FAILED and known.message.startswith("Cannot be confirmed")
+    # Checkov leaves ``rule.value`` unsubstituted; the block is rendered from its source
+    known = tf[("SOC2_AWS_11", "aws_s3_bucket.dynamic_known")]
+    assert known.status == Status.PASSED and "aws:kms" in known.message
 
 
 def test_read_replica_inherits_its_source_encryption(tf, cfn):
@@ -213,3 +214,26 @@ def test_policy_statements_written_as_dynamic_blocks_are_judged(tf):
     for name in ("policy_none", "policy_reader"):
         for check in ("SOC2_AWS_5", "SOC2_AWS_6"):
             assert tf[(check, f"module.{name}.aws_iam_policy.this")].status == Status.PASSED
+
+
+def test_acl_grants_passed_to_a_module_are_read(tf):
+    """terraform-aws-s3-bucket: ``dynamic "access_control_policy" { for_each =
+    length(local.grants) > 0 ? [true] : [] ... dynamic "grant" { for_each = local.grants ...}}``
+    with ``local.grants = try(jsondecode(var.grant), var.grant)``. Checkov renders the outer
+    block for a call with no grants and keeps the grant as iterator text, so every bucket of
+    the module was "cannot be confirmed"."""
+    assert tf[("SOC2_AWS_12", "module.acl_private.aws_s3_bucket.this")].status == Status.PASSED
+    public = tf[("SOC2_AWS_12", "module.acl_public.aws_s3_bucket.this")]
+    assert public.status == Status.FAILED and public.message.endswith("ACL grant to AllUsers.")
+
+
+def test_documents_merged_in_through_a_local_are_read_per_call(tf):
+    """terraform-aws-iam's iam-role-for-service-accounts: ``source_policy_documents =
+    local.source_policy_documents``, a ``flatten(concat(...))`` of ready-made documents'
+    ``[*].json``, each with ``count = var.attach_x_policy ? 1 : 0``. Checkov leaves it as text
+    (every such policy was "cannot be confirmed"); the documents a call switches on are read."""
+    for check in ("SOC2_AWS_5", "SOC2_AWS_6"):
+        assert tf[(check, "module.policy_dns.aws_iam_policy.this")].status == Status.PASSED
+    admin = tf[("SOC2_AWS_6", "module.policy_attached_admin.aws_iam_policy.this")]
+    assert admin.status == Status.FAILED
+    assert admin.message.endswith("statement 2 allows every action ('*') on Resource '*'.")

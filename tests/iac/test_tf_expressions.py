@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from soc2_checks.iac.tf_expressions import Unknown, evaluate, evaluate_count, evaluate_for_each, with_optional_defaults
+from soc2_checks.iac.tf_expressions import (
+    Partial,
+    Unknown,
+    evaluate,
+    evaluate_count,
+    evaluate_for_each,
+    with_optional_defaults,
+)
 
 VALUES = {("var", "on"): True, ("var", "off"): False, ("var", "n"): 3, ("var", "name"): "x", ("var", "none"): None}
 
@@ -98,6 +105,10 @@ def test_collections_for_expressions_and_functions():
     assert evaluate("coalesce(null, var.n)", resolve_map) == 3
     with pytest.raises(Unknown):
         evaluate("try(var.unset, 0)", resolve_map)  # unknown is not an error: try() cannot choose
+    # terraform-aws-s3-bucket's grants: a list given where JSON text is expected falls through
+    assert evaluate("try(jsondecode(var.rules), var.rules)", resolve_map) == MAP
+    assert evaluate('jsondecode("[{\\"a\\": 1}]")', resolve_map) == [{"a": 1}]
+    assert evaluate("flatten([[1, [2]], [], 3])", resolve_map) == [1, 2, 3]
 
 
 def test_for_each_pairs_in_terraforms_order():
@@ -123,3 +134,23 @@ def test_optional_attributes_get_their_defaults():
     assert filled["a"] == {"from_port": 22, "to_port": None, "ip_protocol": "tcp", "tags": {}}
     assert filled["b"]["ip_protocol"] == "udp"
     assert with_optional_defaults("map(string)", {"a": "x"}) == {"a": "x"}
+
+
+def test_splat_over_data_sources():
+    """``flatten(concat(data.aws_iam_policy_document.a[*].json, ...))``: a counted data source
+    is the list of its instances, a single one is wrapped by the splat; attributes the
+    resolver does not give are unknown, not absent."""
+    sources = {"aws_iam_policy_document.a": [Partial(json="A0")], "aws_iam_policy_document.b": Partial(json="B")}
+
+    def resolve_data(kind: str, name: str):
+        if kind == "data" and name in sources:
+            return sources[name]
+        return resolve(kind, name)
+
+    text = "flatten(concat(data.aws_iam_policy_document.a[*].json, data.aws_iam_policy_document.b[*].json))"
+    assert evaluate(text, resolve_data) == ["A0", "B"]
+    assert evaluate("data.aws_iam_policy_document.b.json", resolve_data) == "B"
+    with pytest.raises(Unknown):
+        evaluate("try(data.aws_iam_policy_document.b.minified_json, 1)", resolve_data)
+    with pytest.raises(Unknown):
+        evaluate("data.aws_caller_identity.current.account_id", resolve_data)
