@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .tf_expressions import Unknown, evaluate, evaluate_count, for_each_pairs
+from .tf_expressions import Unknown, evaluate, evaluate_count, for_each_pairs, to_conf
 from .tf_source import Dynamic
 from .values import ABSENT, raw
 
@@ -267,7 +267,9 @@ def _render_source(
         templates = _blocks(body)
         if not items:
             return []
-        if len(templates) == len(items) and not (len(templates) == 1 and _mentions(templates[0], source.iterator)):
+        if templates and all(t == templates[0] for t in templates) and _mentions(templates[0], source.iterator):
+            templates = templates[:1]  # copies of the content as written, the iterator left as text
+        elif len(templates) == len(items):
             out = []  # rendered by Checkov, one block per item: only what is nested is rendered again
             for (key, item), block in zip(items, templates, strict=True):
                 if not isinstance(block, dict):
@@ -299,18 +301,32 @@ def _blocks(value: Any) -> list[Any]:
 
 
 def _without_nulls(conf: dict[str, Any]) -> dict[str, Any]:
-    """Arguments that came out null are not set, as Terraform treats them."""
-    return {k: v for k, v in conf.items() if not (v is None or v == [None])}
+    """Arguments that came out null are not set, as Terraform treats them, in nested blocks
+    too (``grantee { uri = try(grant.value.uri, null) }``)."""
+    out: dict[str, Any] = {}
+    for key, value in conf.items():
+        if value is None or value == [None]:
+            continue
+        if isinstance(value, dict):
+            value = _without_nulls(value)
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            value = [_without_nulls(v) for v in value]
+        out[key] = value
+    return out
 
 
 def _substitute(node: Any, scope: dict[str, Any], resolve: Callable[[str, str], Any]) -> Any:
+    return to_conf(_substituted(node, scope, resolve))
+
+
+def _substituted(node: Any, scope: dict[str, Any], resolve: Callable[[str, str], Any]) -> Any:
     """``node`` with references to the iterators of ``scope`` (``each``, a dynamic block's
     ``statement``) replaced by their values and expressions over them evaluated; anything
     else about them stays text."""
     if isinstance(node, dict):
-        return {k: _substitute(v, scope, resolve) for k, v in node.items()}
+        return {k: _substituted(v, scope, resolve) for k, v in node.items()}
     if isinstance(node, list):
-        return [_substitute(v, scope, resolve) for v in node]
+        return [_substituted(v, scope, resolve) for v in node]
     if not isinstance(node, str) or not any(f"{name}." in node for name in scope):
         return node
     text = node.strip()

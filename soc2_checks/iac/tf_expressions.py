@@ -21,6 +21,7 @@ import ast
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 Resolve = Callable[[str, str], Any]
@@ -298,6 +299,8 @@ def _flatten(args: list[Any]) -> Any:
         raise Invalid("flatten() of a non-list")
     out: list[Any] = []
     for item in value:
+        if isinstance(item, UnknownValue):
+            raise Unknown("flatten() of an element that is not known")  # it may be a list
         out.extend(_flatten([item]) if isinstance(item, list) else [item])
     return out
 
@@ -320,6 +323,14 @@ _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "keys": _keys,
     "values": _values,
 }
+
+
+_KEEPING_UNKNOWNS = frozenset(
+    {"concat", "merge", "lookup", "element", "length", "keys", "values", "tolist", "tomap", "flatten", "jsondecode"}
+)
+"""Functions whose result is right with unknown elements in their arguments (they move
+elements without reading them; ``flatten`` and ``jsondecode`` check their own); any other
+function of such a value is unknown."""
 
 
 class _Parser:
@@ -462,7 +473,7 @@ class _Parser:
                 return self.for_expression("]")
             items: list[Any] = []
             while self.peek() != "]":
-                items.append(self.conditional())
+                items.append(self.element())
                 if self.peek() == ",":
                     self.take(",")
                 elif self.peek() != "]":
@@ -493,6 +504,10 @@ class _Parser:
             function = _FUNCTIONS.get(text)
             if function is None:
                 raise Unknown(f"{text}() is not supported")
+            if any(isinstance(a, UnknownValue) for a in args) or (
+                text not in _KEEPING_UNKNOWNS and any(has_unknown(a) for a in args)
+            ):
+                raise Unknown(f"{text}() of a value that is not known")
             try:
                 return function(args)
             except (TypeError, ValueError):
@@ -558,6 +573,21 @@ class _Parser:
             raise Invalid("every argument of try() is an error")
         return found
 
+    def element(self) -> Any:
+        """An element of a list or object literal; one that cannot be known (as opposed to
+        one that is an error, which ``try()`` must see) is kept as an ``UnknownValue``."""
+        start = self.pos
+        try:
+            return self.conditional()
+        except Invalid:
+            raise
+        except Unknown:
+            if self.skipping:
+                raise
+        self.pos = start
+        self.skipped(self.conditional)
+        return UnknownValue(_source_text(self.tokens[start : self.pos]))
+
     def object(self) -> Any:
         out: dict[Any, Any] = {}
         while self.peek() != "}":
@@ -572,7 +602,7 @@ class _Parser:
             if self.peek() not in ("=", ":"):
                 raise Unknown("expected '=' or ':' in an object")
             self.take()
-            out[key] = self.conditional()
+            out[key] = self.element()
             if self.peek() == ",":
                 self.take(",")
         self.take("}")
@@ -674,9 +704,53 @@ class _Parser:
         return key, value
 
 
+@dataclass(frozen=True)
+class UnknownValue:
+    """An element of a list or object whose value cannot be known (``kms_master_key_id =
+    aws_kms_key.x.arn`` next to ``sse_algorithm = "aws:kms"``), as Terraform keeps unknown
+    values inside known ones: every operation on it is unknown, and where the value is
+    written into a configuration it becomes its expression text (``to_conf``)."""
+
+    text: str
+
+
+def to_conf(value: Any) -> Any:
+    """An evaluated value as Checkov writes configuration: unknown elements as ``${text}``."""
+    if isinstance(value, UnknownValue):
+        text = value.text
+        if len(text) > 1 and text[0] == text[-1] == '"' and _template_end(text, 0) == len(text):
+            return text[1:-1]  # a string template: "arn:${local.partition}:iam::aws:policy/X"
+        return "${" + text + "}"
+    if isinstance(value, dict):
+        return {k: to_conf(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_conf(v) for v in value]
+    return value
+
+
+def has_unknown(value: Any) -> bool:
+    if isinstance(value, UnknownValue):
+        return True
+    if isinstance(value, dict):
+        return any(has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_unknown(v) for v in value)
+    return False
+
+
 class Partial(dict):  # type: ignore[type-arg]
     """An object of which only some attributes are known (a data source's ``json``): any
     other attribute is unknown, not absent, so ``try()`` cannot fall through it."""
+
+
+def _source_text(tokens: list[tuple[str, str]]) -> str:
+    """Tokens written back as an expression: ``aws_kms_key.x.arn``, ``element(var.azs, 0)``."""
+    out = ""
+    for _, text in tokens:
+        if out and out[-1] not in ".[(" and text not in ".[](),":
+            out += " "
+        out += text
+    return out
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -725,6 +799,12 @@ def _number(value: Any) -> int | float:
 
 
 def _apply(op: str, left: Any, right: Any) -> Any:
+    if isinstance(left, UnknownValue) or isinstance(right, UnknownValue):
+        raise Unknown(f"{op} of a value that is not known")
+    if op in ("==", "!=") and (left is None) != (right is None):
+        return op == "!="  # null against a value: decided, whatever unknowns the value holds
+    if has_unknown(left) or has_unknown(right):
+        raise Unknown(f"{op} of a value that is not known")
     if op == "&&":
         return _bool(left) and _bool(right)
     if op == "||":

@@ -34,11 +34,13 @@ from .instances import (
 from .tf_expressions import (
     Partial,
     Unknown,
+    UnknownValue,
     count_number,
     evaluate,
     evaluate_count,
     evaluate_for_each,
     for_each_pairs,
+    to_conf,
     with_optional_defaults,
 )
 from .tf_source import block_argument, dynamic_blocks, module_locals
@@ -210,7 +212,9 @@ class TfBlock:
                 value = evaluate(source, self._resolve, {"count": {"index": index}})
             except Unknown:
                 continue
-            out[key] = None if value is None else [value]  # null: as if not written
+            if isinstance(value, UnknownValue):
+                continue
+            out[key] = None if value is None else [to_conf(value)]  # null: as if not written
         return out
 
 
@@ -515,6 +519,8 @@ class TfIndex:
             try:
                 found = True, evaluate(*source)
             except Unknown:
+                found = None
+            if found is not None and isinstance(found[1], UnknownValue):
                 found = None
         self._arguments[key] = found
         return found

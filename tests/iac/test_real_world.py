@@ -237,3 +237,16 @@ def test_documents_merged_in_through_a_local_are_read_per_call(tf):
     admin = tf[("SOC2_AWS_6", "module.policy_attached_admin.aws_iam_policy.this")]
     assert admin.status == Status.FAILED
     assert admin.message.endswith("statement 2 allows every action ('*') on Resource '*'.")
+
+
+def test_an_object_holding_a_value_known_only_when_applied_is_read_around_it(tf):
+    """terraform-aws-s3-bucket takes encryption as one object: ``{ rule = {
+    apply_server_side_encryption_by_default = { kms_master_key_id = aws_kms_key.objects.arn,
+    sse_algorithm = "aws:kms" } } }``. The key's ARN is known only when applied, which made the
+    whole object unknown; the algorithm decides, and an algorithm that is itself such a value
+    stays "cannot be confirmed"."""
+    kms = tf[("SOC2_AWS_11", "module.kms_bucket.aws_s3_bucket.this")]
+    assert kms.status == Status.PASSED and "aws:kms" in kms.message
+    unknown = tf[("SOC2_AWS_11", "module.unknown_algorithm_bucket.aws_s3_bucket.this")]
+    assert unknown.status == Status.FAILED
+    assert "'${aws_kms_key.objects.arn}', which cannot be resolved" in unknown.message

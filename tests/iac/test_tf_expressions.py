@@ -8,9 +8,11 @@ import pytest
 from soc2_checks.iac.tf_expressions import (
     Partial,
     Unknown,
+    UnknownValue,
     evaluate,
     evaluate_count,
     evaluate_for_each,
+    to_conf,
     with_optional_defaults,
 )
 
@@ -121,7 +123,10 @@ def test_for_each_pairs_in_terraforms_order():
     # values that cannot be known, filtered out by a condition that does not read them
     # (terraform-aws-iam: "arn:${local.partition}:iam::aws:policy/...")
     assert evaluate_for_each('{ for k, v in { a = "arn:${local.p}:x" } : k => v if var.off }', resolve_map) == []
-    assert evaluate_for_each('{ for k, v in { a = "arn:${local.p}:x" } : k => v if var.on }', resolve_map) is None
+    # kept: the key is known, its value known only when applied
+    pairs = evaluate_for_each('{ for k, v in { a = "arn:${local.p}:x" } : k => v if var.on }', resolve_map)
+    assert pairs == [("a", UnknownValue('"arn:${local.p}:x"'))]
+    assert to_conf(pairs[0][1]) == "arn:${local.p}:x"  # written as Checkov writes a template
     assert evaluate_for_each('{ for k, v in { a = "x${var.name}" } : k => v if var.on }', resolve_map) == [("a", "xx")]
 
 
@@ -154,3 +159,31 @@ def test_splat_over_data_sources():
         evaluate("try(data.aws_iam_policy_document.b.minified_json, 1)", resolve_data)
     with pytest.raises(Unknown):
         evaluate("data.aws_caller_identity.current.account_id", resolve_data)
+
+
+def test_values_unknown_inside_known_ones_are_kept_as_unknown_elements():
+    """As Terraform keeps unknown values inside known ones: an object with a value known only
+    when applied is known around it, and anything that reads that value is unknown."""
+    text = '{ sse = "aws:kms", key = aws_kms_key.x.arn, azs = [element(var.azs, 0), "b"] }'
+    value = evaluate(text, resolve)
+    assert value == {
+        "sse": "aws:kms",
+        "key": UnknownValue("aws_kms_key.x.arn"),
+        "azs": [UnknownValue("element(var.azs, 0)"), "b"],
+    }
+    assert to_conf(value)["key"] == "${aws_kms_key.x.arn}"  # as Checkov writes what it cannot render
+    assert evaluate("length(keys({ a = var.unset, b = 1 }))", resolve) == 2  # moved, not read
+    assert evaluate('lookup({ a = var.unset, b = 1 }, "b")', resolve) == 1
+    assert evaluate("flatten([{ a = var.unset }])", resolve) == [{"a": UnknownValue("var.unset")}]
+    assert evaluate("{ a = var.unset } != null", resolve) is True  # a map is not null, whatever it holds
+    for unknown in (
+        "[var.unset] == [1]",  # comparing it
+        "{ a = var.unset }.a ? 1 : 0",  # deciding on it
+        'join(",", [var.unset])',  # reading it
+        "flatten([var.unset])",  # it may be a list
+        'toset([var.unset, "a"])',
+        "try({ a = var.unset }.a.b, 0)",  # not known is not an error: try() cannot choose
+    ):
+        with pytest.raises(Unknown):
+            evaluate(unknown, resolve)
+    assert evaluate("try(jsondecode({ a = var.unset }), 0)", resolve) == 0  # an error whatever it holds
