@@ -331,7 +331,7 @@ def _substituted(node: Any, scope: dict[str, Any], resolve: Callable[[str, str],
         return node
     text = node.strip()
     m = _ITERATOR.match(text)
-    if m and m.group("name") in scope:
+    if m and "value" in scope.get(m.group("name"), {}):  # an iterator, not ``count``
         iterator = scope[m.group("name")]
         attribute = m.group("attr") or m.group("key_attr")
         value = iterator["value"]
@@ -344,11 +344,9 @@ def _substituted(node: Any, scope: dict[str, Any], resolve: Callable[[str, str],
     except Unknown:
         pass
     for name, iterator in scope.items():
-        key, value = iterator["key"], iterator["value"]
-        if isinstance(key, str) and isinstance(value, str):
-            node = re.sub(
-                r"\$\{\s*" + re.escape(name) + r"\.(key|value)\s*\}",
-                lambda e, k=key, v=value: k if e.group(1) == "key" else v,
-                node,
-            )
+        for part in ("key", "value"):  # written into a string: ``"${rule.value}-logs"``
+            written = iterator.get(part)
+            if isinstance(written, (str, int, float)) and not isinstance(written, bool):
+                pattern = r"\$\{\s*" + re.escape(name) + r"\." + part + r"\s*\}"
+                node = re.sub(pattern, lambda _, text=str(written): text, node)
     return node

@@ -175,3 +175,9 @@ def test_a_dynamic_block_whose_for_each_cannot_be_known_is_left_as_checkov_has_i
     conf = _document("var.permissions")
     render_dynamic(conf, WRITTEN, resolver(lambda name: (False, None), lambda name: None), {})
     assert conf == _document("var.permissions")
+
+
+def test_a_dynamic_block_of_a_count_instance_keeps_count_index_apart_from_its_iterator():
+    conf = {"dynamic": [{"rule": {"for_each": ["x"], "content": [{"name": ["${rule.value}-${count.index}"]}]}}]}
+    render_dynamic(conf, [Dynamic("rule", '["a", "b"]', "rule")], _resolve(None), {"count": {"index": 0}})
+    assert conf == {"rule": [{"name": ["a-${count.index}"]}, {"name": ["b-${count.index}"]}]}
