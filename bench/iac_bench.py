@@ -820,28 +820,29 @@ READING = """Reading the figures (one target is missed: the overhead inside a pl
 - **Against Checkov with all its checks (target 0.35x).** `checkov -d X`, Checkov's default
   and the command the target names, is met at every size in wall time. Against Checkov's
   Terraform checks alone (`--framework terraform`, a harder comparison the target does not
-  name) it is 0.40x on the smallest tree, where fixed costs dominate both tools (importing
-  Checkov's runner takes about a second even without its checks), and 0.34x and 0.31x from
-  2,000 resources on.
+  name) it is 0.37x, 0.39x and 0.27x: on small trees fixed costs weigh on both tools
+  (importing Checkov's runner takes about a second even without its checks).
   CPU time is not reduced by the workers: in CPU time `soc2-checks iac` is about half of
-  Checkov's Terraform checks.
-- **The external checks' overhead in a plain Checkov run (target 5%) is missed**: +3.9%,
-  +5.8% and +9.8% of CPU time at 516, 2,020 and 5,026 resources in 9 concurrent pairs (+6% to
-  +9% in the rounds before). It is read from concurrent pairs: the runs without and with the
-  SOC 2 checks start at the same moment, each pinned to its own core (swapped every pair), so
-  that both see the same machine; back-to-back pairs on this shared machine differed by more
-  than the overhead itself (single pairs from -12% to +22%), and single concurrent pairs still
-  vary by several points. `bench/overhead_parts.py` (section below) shows that no checks giving
-  these results can meet the target: replaying the SOC 2 checks' very results through Checkov,
-  with every decision taken out, already costs +5.7% and +7.3% at 2,020 and 5,026 resources in
-  the run below (+3.6% to +6.0% in three earlier runs of the same script). That is Checkov's
+  Checkov's Terraform checks (0.47x to 0.59x).
+- **The external checks' overhead in a plain Checkov run (target 5%) is missed**: +7.0%,
+  +8.6% and +6.8% of CPU time at 516, 2,020 and 5,026 resources in 9 concurrent pairs (from
+  +3.9% to +9.8% in the rounds before, on code whose decisions took the same time). It is
+  read from concurrent pairs: the runs without and with the SOC 2 checks start at the same
+  moment, each pinned to its own core (swapped every pair), so that both see the same machine;
+  back-to-back pairs on this shared machine differed by more than the overhead itself (single
+  pairs from -12% to +22%), and single concurrent pairs still vary by several points.
+  `bench/overhead_parts.py` (section below) shows that no checks giving these results can meet
+  the target: replaying the SOC 2 checks' very results through Checkov,
+  with every decision taken out, already costs +5.2% and +7.7% at 2,020 and 5,026 resources in
+  the run below (+3.6% to +7.3% in four earlier runs of the same script). That is Checkov's
   own charge for 19 more checks that give one result per resource, as its own checks do:
   importing and registering them; matching each call against the run's filters, which writes
   about five debug log records per call (Checkov formats every debug record and keeps it in
   memory); and keeping each record in its report and printing it as pretty-printed JSON. The
-  SOC 2 checks' decisions (views, cross-resource index, rules, and reading `count`, `for_each`
-  and module arguments from the source where Checkov renders them wrongly) take 0.17 s at 2,020
-  resources and 0.45 s at 5,026, timed inside the run: about 2% of Checkov's time. The rest of
+  SOC 2 checks' decisions (views, cross-resource index, rules, and reading `count`,
+  `for_each`, `dynamic` blocks and module calls from the source where Checkov renders them
+  wrongly) take 0.18 s at 2,020 resources and 0.43 s at 5,026, timed inside the run: about 2%
+  of Checkov's time. The rest of
   the difference from the replay is garbage collection and noise: at 5,026 resources, whether
   one more full collection over Checkov's heap (0.2 to 0.4 s) falls before the run ends
   depends on how much was allocated, and it falls in most runs with the SOC 2 checks, the
