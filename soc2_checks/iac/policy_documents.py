@@ -134,7 +134,7 @@ def _from_source(block: TfBlock, attribute: str, index: TfIndex, depth: int) -> 
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, BlockRef) and item.block.type == "aws_iam_policy_document":
             out.extend(_statements_of(tf_data_document(item.block, index, depth + 1), where))
-        elif isinstance(item, (dict, str)) and not isinstance(item, BlockRef):
+        elif isinstance(item, (dict, str)):
             out.extend(_statements_of(tf_document(item, where), where))
         else:
             return None

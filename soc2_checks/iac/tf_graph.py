@@ -537,9 +537,7 @@ class TfIndex:
         text = block_argument(path, start, end, name)
         if text is None:
             return None
-        parent = _parent_prefix(prefix)
-        folder = os.path.dirname(path)
-        resolve = resolver(lambda n: self.variable(n, parent, root), lambda n: module_locals(folder).get(n))
+        resolve = self._scope(_parent_prefix(prefix), root, os.path.dirname(path), documents=False)
         return text, resolve, None if name in ("count", "for_each") else self._instance_scope(call, prefix, root)
 
     def _instance_scope(self, call: dict[str, Any], prefix: str, root: str) -> dict[str, Any] | None:
@@ -552,11 +550,8 @@ class TfIndex:
             return {"count": {"index": int(key)}}
         found = self._argument(call, "for_each", prefix, root)
         items = for_each_pairs(found[1]) if found is not None and key.startswith('"') else None
-        wanted = _unescape(key[1:-1])
-        for each_key, value in items or ():
-            if str(each_key) == wanted:
-                return {"each": {"key": each_key, "value": value}}
-        return None
+        item = _item(items or [], _unescape(key[1:-1]))
+        return None if item is None else {"each": {"key": item[0], "value": item[1]}}
 
     def _module_absent(self, block: TfBlock) -> bool:
         """True when a module call around the block creates no instance at the block's key:
@@ -589,7 +584,7 @@ class TfIndex:
             return False
         if key is None or not key.startswith('"'):
             return not items
-        return _unescape(key[1:-1]) not in {str(k) for k, _ in items}
+        return _item(items, _unescape(key[1:-1])) is None
 
     def _call(self, prefix: str, root: str) -> dict[str, Any] | None:
         """The module call vertex of the innermost module of ``prefix`` (its arguments). Checkov
@@ -665,7 +660,7 @@ class TfIndex:
             return False
         block._decided = True
         m = _KEY_INDEX.search(block.address)
-        if not items or (m is not None and _unescape(m.group(1)) not in {str(k) for k, _ in items}):
+        if not items or (m is not None and _item(items, _unescape(m.group(1))) is None):
             block._absent = True
             return True
         if m is None:
@@ -687,18 +682,22 @@ class TfIndex:
     def _resolver(self, block: TfBlock) -> Callable[[str, str], Any]:
         """Reads ``var.x``, ``local.x`` and ``data.aws_iam_policy_document.x`` as the block's
         module call sees them."""
-        folder = os.path.dirname(block.file)
+        return self._scope(block.module_prefix, block.root, os.path.dirname(block.file))
+
+    def _scope(self, prefix: str, root: str, folder: str, documents: bool = True) -> Callable[[str, str], Any]:
+        """The resolver of one module instance: its variables, the locals written in
+        ``folder`` and, with ``documents``, its policy documents (a module call's arguments are
+        read without them, as Checkov renders those)."""
         return resolver(
-            lambda n: self.variable(n, block.module_prefix, block.root),
+            lambda n: self.variable(n, prefix, root),
             lambda n: module_locals(folder).get(n),
-            lambda n: self._data_source(n, block.module_prefix, block.root),
+            (lambda n: self._data_source(n, prefix, root)) if documents else None,
         )
 
     def argument_value(self, block: TfBlock, name: str) -> Any:
         """The value of the block's argument ``name`` evaluated from its source text (data
         sources it refers to are ``BlockRef``s); raises ``Unknown``."""
-        start, end = raw(block.conf, "__start_line__"), raw(block.conf, "__end_line__")
-        text = block_argument(block.file, start, end, name) if isinstance(start, int) and isinstance(end, int) else None
+        text = _written(block, name)
         if text is None:
             raise Unknown(f"{name} is not in the source")
         return evaluate(text, block._resolve or self._resolver(block))
@@ -723,13 +722,9 @@ class TfIndex:
     def _source_argument(self, block: TfBlock, name: str, expanded: re.Pattern[str]) -> str | None:
         """The text of the block's ``count`` or ``for_each`` in the source; None when the block
         has none there (or the source cannot be read)."""
-        conf = block.conf
-        if name not in conf and not expanded.search(block.address):
+        if name not in block.conf and not expanded.search(block.address):
             return None
-        start, end = raw(conf, "__start_line__"), raw(conf, "__end_line__")
-        if not (isinstance(start, int) and isinstance(end, int) and block.file):
-            return None
-        return block_argument(block.file, start, end, name)
+        return _written(block, name)
 
     def _source_count(self, block: TfBlock) -> int | None:
         """The block's ``count`` as the source writes it, evaluated with the module call's
@@ -892,6 +887,19 @@ class _Lookup:
             return many
         one = self._one.get(key)
         return [one] if one is not None else []
+
+
+def _written(block: TfBlock, name: str) -> str | None:
+    """The expression text of the block's own argument ``name`` in its source file."""
+    start, end = raw(block.conf, "__start_line__"), raw(block.conf, "__end_line__")
+    if not (isinstance(start, int) and isinstance(end, int) and block.file):
+        return None
+    return block_argument(block.file, start, end, name)
+
+
+def _item(items: list[Item], key: str) -> Item | None:
+    """The (each.key, each.value) pair an address key names (``this["web"]``: ``web``)."""
+    return next((item for item in items if str(item[0]) == key), None)
 
 
 def _unescape(text: str) -> str:

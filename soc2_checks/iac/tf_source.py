@@ -88,52 +88,41 @@ def dynamic_blocks(path: str, start: int, end: int) -> list[Dynamic]:
 
 def _dynamics(lines: tuple[str, ...], start: int) -> list[Dynamic]:
     found = []
-    for name, i in _nested(lines, start):
+    for name, i in _block(lines, start).nested:
         if name == "content":
             continue
-        arguments, _ = _arguments(lines, i)
-        content = next((j for inner, j in _nested(lines, i) if inner == "content"), None)
+        block = _block(lines, i)
+        content = next((j for inner, j in block.nested if inner == "content"), None)
         found.append(
             Dynamic(
                 name,
-                arguments.get("for_each"),
-                arguments.get("iterator", name).strip(),
+                block.arguments.get("for_each"),
+                block.arguments.get("iterator", name).strip(),
                 _dynamics(lines, content) if content is not None else [],
             )
         )
     return found
 
 
-def _nested(lines: tuple[str, ...], start: int) -> list[tuple[str, int]]:
-    """The ``dynamic "x"`` and ``content`` blocks opened directly inside the block whose
-    opening line is ``lines[start]``: (``x`` or "content", index of the opening line)."""
-    found: list[tuple[str, int]] = []
-    depth = 0
-    heredoc: str | None = None
-    for i in range(start, len(lines)):
-        line = lines[i]
-        if heredoc is not None:
-            if line.strip() == heredoc:
-                heredoc = None
-            continue
-        code, change = _scan(line)
-        if depth == 1 and change > 0:
-            m = _NESTED.match(code)
-            if m:
-                found.append((m.group(1) or m.group(2), i))
-        depth += change
-        h = _HEREDOC.search(code)
-        if h:
-            heredoc = h.group(1)
-        if depth <= 0 and i > start:
-            break
-    return found
+@dataclass
+class _Block:
+    arguments: dict[str, str]  # name: expression text
+    end: int  # index of the line after the block
+    nested: list[tuple[str, int]]  # ``dynamic "x"`` (x) and ``content`` blocks opened in it, by line
 
 
 def _arguments(lines: tuple[str, ...], start: int, wanted: str | None = None) -> tuple[dict[str, str], int]:
     """The arguments of the block whose opening line is ``lines[start]``, and the index of the
     line after it; with ``wanted``, the reading stops once that one is found."""
+    block = _block(lines, start, wanted)
+    return block.arguments, block.end
+
+
+def _block(lines: tuple[str, ...], start: int, wanted: str | None = None) -> _Block:
+    """One walk over the block whose opening line is ``lines[start]``: its arguments and the
+    ``dynamic``/``content`` blocks opened directly inside it."""
     out: dict[str, str] = {}
+    nested: list[tuple[str, int]] = []
     depth = 0
     heredoc: str | None = None
     i = start
@@ -158,13 +147,17 @@ def _arguments(lines: tuple[str, ...], start: int, wanted: str | None = None) ->
                     break
             continue
         code, change = _scan(line)
+        if depth == 1 and change > 0:
+            opened = _NESTED.match(code)
+            if opened:
+                nested.append((opened.group(1) or opened.group(2), i - 1))
         depth += change
         h = _HEREDOC.search(code)
         if h:
             heredoc = h.group(1)
         if depth <= 0 and i - 1 > start:
             break
-    return out, i
+    return _Block(out, i, nested)
 
 
 def _expression(lines: tuple[str, ...], i: int, first: str, change: int) -> tuple[str | None, int, int]:
