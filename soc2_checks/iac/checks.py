@@ -40,7 +40,8 @@ from .tf_graph import index_for
 from .values import expand_dynamic
 
 VERDICT_KEY = "soc2_checks"
-"""Key of the verdict (status, message, details) in the check result Checkov records."""
+"""Key of the verdict (status, message, details, root module) in the check result Checkov
+records, for ``soc2-checks iac`` to read back."""
 
 FRAMEWORKS = {Source.TERRAFORM: "terraform", Source.CLOUDFORMATION: "cloudformation"}
 
@@ -62,6 +63,7 @@ log = logging.getLogger(__name__)
 
 _instances: dict[tuple[Source, str], Any] = {}
 _context = RuleContext(as_of=dt.date.today())
+_carry_verdicts = False
 
 
 def set_context(ctx: RuleContext) -> None:
@@ -71,14 +73,24 @@ def set_context(ctx: RuleContext) -> None:
 
 
 def register(
-    registry: Registry, ctx: RuleContext | None = None, sources: Iterable[Source] = tuple(FRAMEWORKS)
+    registry: Registry,
+    ctx: RuleContext | None = None,
+    sources: Iterable[Source] = tuple(FRAMEWORKS),
+    verdicts: bool = False,
 ) -> dict[Source, list[str]]:
     """Create (or rebind) a Checkov check for every registered check that runs on Terraform or
     CloudFormation (those of ``sources``) and has an adapter for one of its views. Safe to call
     repeatedly: Checkov loads an external checks folder once per runner. Only the frameworks
-    asked for are imported from Checkov (its CloudFormation side alone takes half a second)."""
+    asked for are imported from Checkov (its CloudFormation side alone takes half a second).
+
+    ``verdicts``: attach each verdict to Checkov's check result under ``VERDICT_KEY``, for a
+    caller that reads them back (``soc2-checks iac``). A plain Checkov run does not: Checkov
+    prints every check result in full (in JSON output, over a tenth of each record's bytes),
+    and its details already carry the message, the evidence and an ERROR's reason."""
+    global _carry_verdicts
     if ctx is not None:
         set_context(ctx)
+    _carry_verdicts = verdicts
     wanted = set(sources)
     out: dict[Source, list[str]] = {Source.TERRAFORM: [], Source.CLOUDFORMATION: []}
     for check in registry:
@@ -273,8 +285,9 @@ def _shared_base() -> type:
             result: dict[str, Any] = {
                 "result": CheckResult.PASSED if verdict.status == Status.PASSED else CheckResult.FAILED,
                 "evaluated_keys": [],
-                VERDICT_KEY: {**_verdict_dict(verdict), "root": root},
             }
+            if _carry_verdicts:
+                result[VERDICT_KEY] = {**_verdict_dict(verdict), "root": root}
             if skip_info:
                 result["result"] = CheckResult.SKIPPED
                 result["suppress_comment"] = skip_info.get("suppress_comment", "")

@@ -60,7 +60,7 @@ def scan(
     os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")
     directories = list(directories)
     wanted = [s for s in frameworks if s != Source.CLOUDFORMATION or any(map(_may_hold_templates, directories))]
-    ids = register(registry, ctx, wanted)
+    ids = register(registry, ctx, wanted, verdicts=True)
     _import_runners(wanted)  # before the collector freezes what is loaded
     scan_jobs = jobs or tf_roots.default_jobs()
     with tf_roots.batch_gc():

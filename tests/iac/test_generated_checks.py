@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from soc2_checks.hookspecs import hookimpl
+from soc2_checks.iac import checks
 from soc2_checks.iac.checks import VERDICT_KEY, _class_for, register
 from soc2_checks.model import Severity, Source, Status
 from soc2_checks.plugins import load
@@ -38,9 +39,10 @@ def _tf_check(checkdef, resource_types=("aws_s3_bucket",)):
     return _class_for(Source.TERRAFORM)(checkdef, list(resource_types))
 
 
-def test_a_raising_rule_is_reported_not_dropped():
+def test_a_raising_rule_is_reported_not_dropped(monkeypatch):
     from checkov.common.models.enums import CheckResult
 
+    monkeypatch.setattr(checks, "_carry_verdicts", True)  # as soc2-checks iac registers them
     instance = _tf_check(broken_rule)
     conf = {"bucket": ["b"], "__address__": "aws_s3_bucket.b"}
     result = instance.run("/main.tf", conf, "b", "aws_s3_bucket", {})
@@ -48,6 +50,22 @@ def test_a_raising_rule_is_reported_not_dropped():
     assert result[VERDICT_KEY]["status"] == "ERROR"
     assert "KeyError" in result[VERDICT_KEY]["message"]
     assert instance.details[0].startswith("ERROR")
+
+
+def test_a_plain_checkov_run_gets_the_verdict_in_the_details_only():
+    """Checkov prints each check result whole; the details already say what the verdict says."""
+    from checkov.common.models.enums import CheckResult
+
+    registry = load(load_entry_points=False).registry
+    register(registry)  # what the external checks folder does
+    instance = _tf_check(broken_rule)
+    conf = {"bucket": ["b"], "__address__": "aws_s3_bucket.b"}
+    result = instance.run("/main.tf", conf, "b", "aws_s3_bucket", {})
+    assert result == {"result": CheckResult.FAILED, "evaluated_keys": []}
+    assert instance.details[0] == "ERROR: the check could not decide; treated as FAILED."
+    assert "KeyError" in instance.details[1]
+    register(registry, verdicts=True)
+    assert instance.run("/main.tf", conf, "b", "aws_s3_bucket", {})[VERDICT_KEY]["status"] == "ERROR"
 
 
 def test_suppressed_checks_still_decide_and_severity_is_set():

@@ -43,7 +43,7 @@ def _whole_tree(directory: Path, registry) -> list:
     """One ordinary Checkov run over the whole tree: one parse, one graph."""
     from checkov.terraform.runner import Runner
 
-    ids = register(registry, CTX, [Source.TERRAFORM])[Source.TERRAFORM]
+    ids = register(registry, CTX, [Source.TERRAFORM], verdicts=True)[Source.TERRAFORM]
     convert = iac_runner._Converter(registry, set(ids), lambda _id: [], False)
     part = iac_runner._Part()
     runner = Runner()
