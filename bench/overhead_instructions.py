@@ -40,6 +40,7 @@ from pathlib import Path
 
 # this folder: run as a script
 from iac_bench import OUT, bench_env, soc2_checkov_dir, write_results
+from overhead_parts import checkov_args, child_figures
 
 PARTS = Path(__file__).resolve().parent / "overhead_parts.py"
 SECTION = "## Overhead inside a plain Checkov run, in instructions"
@@ -54,18 +55,9 @@ RUNS = (
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
-def checkov_args(tree: Path, output: str, variant: str, checkov_dir: str) -> list[str]:
-    args = ["-d", str(tree), "--framework", "terraform", "--skip-download"]
-    if output != "cli":
-        args += ["-o", output]
-    if variant != "without":
-        args += ["--external-checks-dir", checkov_dir]
-    return args
-
-
-def record_replay(tree: Path, replay: Path, checkov_dir: str, env: dict[str, str]) -> dict:
+def record_replay(tree: Path, replay: Path, checkov_dir: str, env: dict[str, str]) -> None:
     """An unmeasured full run that saves its results for the replay variant."""
-    return _child("full", replay, checkov_args(tree, "json", "full", checkov_dir), env)
+    _child("full", replay, checkov_args(tree, "full", checkov_dir), env)
 
 
 def _child(
@@ -78,10 +70,7 @@ def _child(
         stderr=subprocess.PIPE,
         text=True,
     )
-    lines = [line for line in proc.stderr.splitlines() if line.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        raise SystemExit(f"{variant} run failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
-    return json.loads(lines[-1])
+    return child_figures(f"{variant} run", proc.returncode, proc.stderr)
 
 
 def count(variant: str, output: str, tree: Path, replay: Path, checkov_dir: str, env: dict[str, str]) -> dict:
@@ -97,7 +86,7 @@ def count(variant: str, output: str, tree: Path, replay: Path, checkov_dir: str,
         )
         # the full run must not record (that would add to its count): it gets no replay file
         replay_arg = "" if variant == "full" else replay
-        figures = _child(variant, replay_arg, checkov_args(tree, output, variant, checkov_dir), env, prefix)
+        figures = _child(variant, replay_arg, checkov_args(tree, variant, checkov_dir, output), env, prefix)
         found = _REFS.search(log.read_text())
         if not found:
             raise SystemExit(f"valgrind printed no instruction count for the {variant} run on {tree}")

@@ -138,17 +138,35 @@ def child(mode: str, argv: list[str], replay_file: str | None = None) -> None:
     os._exit(0)
 
 
+def checkov_args(tree: Path, variant: str, checkov_dir: str, output: str = "json") -> list[str]:
+    """Checkov's Terraform checks on ``tree``, with the SOC 2 checks unless ``variant`` is
+    "without"; ``output`` "cli" is Checkov's default output."""
+    args = ["-d", str(tree), "--framework", "terraform", "--skip-download"]
+    if output != "cli":
+        args += ["-o", output]
+    if variant != "without":
+        args += ["--external-checks-dir", checkov_dir]
+    return args
+
+
+def child_figures(variant: str, returncode: int, stderr: str) -> dict:
+    """The figures a child printed last on stderr; a failed child stops the benchmark."""
+    lines = [line for line in stderr.splitlines() if line.startswith("{")]
+    if returncode != 0 or not lines:
+        raise SystemExit(f"{variant} run failed (exit {returncode}): {stderr[-2000:]}")
+    return json.loads(lines[-1])
+
+
 def run_pair(
     tree: Path, mode: str, cores: tuple[int, int], checkov_dir: str, replay: Path, env: dict[str, str]
 ) -> tuple[dict, dict]:
-    base = ["-d", str(tree), "--framework", "terraform", "--skip-download", "-o", "json"]
     runs = []
     with contextlib.ExitStack() as files:
         for variant, core in (("without", cores[0]), (mode, cores[1])):
-            extra = ["--external-checks-dir", checkov_dir] if variant != "without" else []
+            argv = checkov_args(tree, variant, checkov_dir)
             err = files.enter_context(tempfile.TemporaryFile("w+"))
             proc = subprocess.Popen(
-                [sys.executable, __file__, "--child", variant, str(replay), "--", *base, *extra],
+                [sys.executable, __file__, "--child", variant, str(replay), "--", *argv],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=err,
@@ -160,10 +178,7 @@ def run_pair(
         for proc, err in runs:
             proc.wait()
             err.seek(0)
-            lines = [line for line in err.read().splitlines() if line.startswith("{")]
-            if proc.returncode != 0 or not lines:
-                raise SystemExit(f"{mode} run on {tree} failed (exit {proc.returncode})")
-            out.append(json.loads(lines[-1]))
+            out.append(child_figures(f"{variant} run on {tree}", proc.returncode, err.read()))
     return out[0], out[1]
 
 
