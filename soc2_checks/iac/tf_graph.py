@@ -44,6 +44,7 @@ from .tf_expressions import (
     with_optional_defaults,
 )
 from .tf_source import block_argument, dynamic_blocks, module_locals
+from .tf_source import forget as forget_sources
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation
 
 _MODULE_PREFIX = re.compile(r"^((?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*)")
@@ -271,6 +272,8 @@ class TfIndex:
         self._of_type: dict[str, dict[str | None, list[TfBlock]]] = {}
         self._linked: set[str] = set()  # keys of the joins resolved so far
         self._links: dict[str, list[TfBlock]] = {}  # join key + target: linkers; join key: uncertain ones
+        self._targets: dict[tuple[int, str, str], tuple[list[TfBlock], bool]] = {}
+        self._unresolved: dict[str, bool] = {}  # variables without a value, by root folder and address
         self.providers: dict[tuple[str, str], Any] = {}
         self._by_name: dict[tuple[str, str], dict[str, list[TfBlock]]] = {}
         self._variables: dict[str, dict[str, Any]] = {}  # by root folder and address
@@ -283,6 +286,8 @@ class TfIndex:
 
     @classmethod
     def from_graph(cls, graph: Any) -> TfIndex:
+        """The index of one scan's graph; the source files are read afresh for it."""
+        forget_sources()
         nodes, out_edges = graph_items(graph)
         blocks: list[TfBlock] = []
         kinds: dict[Any, str] = {}
@@ -291,11 +296,12 @@ class TfIndex:
         variables: dict[str, dict[str, Any]] = {}
         modules: dict[str, dict[str, Any]] = {}
         breadcrumbs: list[tuple[TfBlock, dict[str, Any]]] = []
+        folders: dict[int, str | None] = {}  # by module object, which Checkov's vertices share
         for node, attrs in nodes:
             kind = attrs.get("block_type_")
+            address = attrs.get("__address__") or attrs.get("block_name_") or ""
             if kind in ("resource", "data"):
                 conf = _inner_conf(attrs.get("config_"))
-                address = attrs.get("__address__") or attrs.get("block_name_") or ""
                 rtype = str(attrs.get("resource_type") or "").removeprefix("data.")
                 if conf is None or not rtype:
                     continue
@@ -304,7 +310,7 @@ class TfIndex:
                     type=rtype,
                     conf=conf,
                     file=attrs.get("file_path_") or "",
-                    root=_root_folder(attrs),
+                    root=_root_folder(attrs, folders),
                     kind=kind,
                     node=node,
                 )
@@ -316,10 +322,9 @@ class TfIndex:
                 kinds[node] = str(kind)
                 names[node] = str(attrs.get("block_name_") or "")
                 if kind in ("variable", "module"):
-                    key = f"{_root_folder(attrs)}\0{attrs.get('__address__') or attrs.get('block_name_') or ''}"
-                    (variables if kind == "variable" else modules)[key] = attrs
+                    (variables if kind == "variable" else modules)[f"{_root_folder(attrs, folders)}\0{address}"] = attrs
                 elif kind == "provider":
-                    providers[(_root_folder(attrs), str(attrs.get("block_name_") or ""))] = attrs.get("region")
+                    providers[(_root_folder(attrs, folders), str(attrs.get("block_name_") or ""))] = attrs.get("region")
         index = cls(blocks, kinds=kinds, names=names, out_edges=out_edges)
         index.providers = providers
         index._variables = variables
@@ -408,7 +413,16 @@ class TfIndex:
 
     def targets(self, linker: TfBlock, attribute: str, target_type: str) -> tuple[list[TfBlock], bool]:
         """The ``target_type`` resources that ``linker``'s ``attribute`` points at, and whether
-        that is certain (False: the value cannot be resolved, so it may point anywhere)."""
+        that is certain (False: the value cannot be resolved, so it may point anywhere). Kept:
+        a join resolves every linker of a root, and the linker's own check asks again (a rule
+        is judged with its group). The list must not be changed."""
+        key = (id(linker), attribute, target_type)
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = self._find_targets(linker, attribute, target_type)
+        return found
+
+    def _find_targets(self, linker: TfBlock, attribute: str, target_type: str) -> tuple[list[TfBlock], bool]:
         via_graph = [t for t in self.follow(linker, attribute) if t.kind == "resource" and t.type == target_type]
         if via_graph:
             return via_graph, True
@@ -782,7 +796,7 @@ class TfIndex:
                 if not isinstance(entry, dict) or entry.get("type") != "variable":
                     continue
                 name = str(entry.get("name") or "")
-                if name and self._unresolved_variable(name, block.module_prefix, block.root, 0):
+                if name and self._without_value(name, block.module_prefix, block.root):
                     marks.append((key.split("."), "${var." + name + "}"))
                     break
         if not marks:
@@ -795,6 +809,15 @@ class TfIndex:
                 _mark(conf, tokens[1:2], marker)  # the blocks the dynamic block generates
         block._conf = conf
         block._marked = True
+
+    def _without_value(self, name: str, prefix: str, root: str) -> bool:
+        """``_unresolved_variable``, once per variable: every block of a module instance asks
+        about the same few."""
+        key = f"{root}\0{prefix}{name}"
+        found = self._unresolved.get(key)
+        if found is None:
+            found = self._unresolved[key] = self._unresolved_variable(name, prefix, root, 0)
+        return found
 
     def _unresolved_variable(self, name: str, prefix: str, root: str, depth: int) -> bool:
         """True when a variable has no value: no default and nothing passed in, followed
@@ -973,16 +996,27 @@ def _inner_conf(config: Any) -> dict[str, Any] | None:
     return conf if isinstance(conf, dict) else None
 
 
-def _root_folder(attrs: dict[str, Any]) -> str:
-    """The folder of the root module a block belongs to (modules are walked up to their caller)."""
+def _root_folder(attrs: dict[str, Any], folders: dict[int, str | None]) -> str:
+    """The folder of the root module a block belongs to (modules are walked up to their caller);
+    ``folders`` keeps the answer per module object, which the graph's vertices share."""
     module = attrs.get("source_module_object_")
-    path = attrs.get("file_path_") or ""
+    if module:
+        key = id(module)
+        if key not in folders:
+            path = _outermost_path(module)
+            folders[key] = os.path.dirname(path) if path else None
+        folder = folders[key]
+        if folder is not None:
+            return folder
+    return os.path.dirname(attrs.get("file_path_") or "")
+
+
+def _outermost_path(module: Any) -> str | None:
+    path = None
     while module:
-        parent_path = _get(module, "path")
-        if parent_path:
-            path = parent_path
+        path = _get(module, "path") or path
         module = _get(module, "nested_tf_module")
-    return os.path.dirname(path)
+    return path
 
 
 def _get(obj: Any, key: str) -> Any:

@@ -6,6 +6,10 @@ say that a resource exists when the module call switched it off (or the reverse)
 original expressions of ``count`` and of the locals it reads are taken from the files here,
 to be evaluated with each module call's own variables. Only single expressions are read (an
 argument on one line, or continued while brackets are open); anything else is not found.
+
+Each file is read, and each block parsed, once per scan: a module's file is asked about for
+every resource inside each call of the module. A new scan starts with :func:`forget`, as the
+files may have changed since the last one in the same process.
 """
 
 from __future__ import annotations
@@ -22,7 +26,14 @@ _NESTED = re.compile(r'^\s*(?:dynamic\s+"([\w-]+)"|(content))\s*\{\s*$')
 _MAX_CONTINUATION = 20
 
 
-@functools.lru_cache(maxsize=64)
+def forget() -> None:
+    """Drop what earlier scans read."""
+    _lines.cache_clear()
+    _block_arguments.cache_clear()
+    module_locals.cache_clear()
+
+
+@functools.cache
 def _lines(path: str) -> tuple[str, ...]:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
@@ -35,13 +46,21 @@ def block_argument(path: str, start: int, end: int, name: str) -> str | None:
     """The expression text of argument ``name`` set directly in the block on lines
     ``start``..``end`` (1-based, as Checkov reports them) of ``path``; None when it is not set
     there or cannot be read as one expression."""
+    return _block_arguments(path, start, end).get(name)
+
+
+@functools.cache
+def _block_arguments(path: str, start: int, end: int) -> dict[str, str]:
+    """Every argument of one block: a block is asked for its ``count``, its ``for_each`` and
+    the arguments a view reads from the source, and a module call for each argument a
+    resource inside it reads. Callers must not change the dict."""
     lines = _lines(path)
     if not lines or not 1 <= start <= end <= len(lines):
-        return None
-    return _arguments(lines[:end], start - 1, wanted=name)[0].get(name)
+        return {}
+    return _block(lines, start - 1, stop=end).arguments
 
 
-@functools.lru_cache(maxsize=64)
+@functools.cache
 def module_locals(directory: str) -> dict[str, str]:
     """Every local value's expression text in the module folder ``directory`` (names defined
     twice are left out: Terraform rejects them, and neither can be trusted)."""
@@ -83,22 +102,22 @@ def dynamic_blocks(path: str, start: int, end: int) -> list[Dynamic]:
     lines = _lines(path)
     if not lines or not 1 <= start <= end <= len(lines):
         return []
-    return _dynamics(lines[:end], start - 1)
+    return _dynamics(lines, start - 1, end)
 
 
-def _dynamics(lines: tuple[str, ...], start: int) -> list[Dynamic]:
+def _dynamics(lines: tuple[str, ...], start: int, stop: int) -> list[Dynamic]:
     found = []
-    for name, i in _block(lines, start).nested:
+    for name, i in _block(lines, start, stop=stop).nested:
         if name == "content":
             continue
-        block = _block(lines, i)
+        block = _block(lines, i, stop=stop)
         content = next((j for inner, j in block.nested if inner == "content"), None)
         found.append(
             Dynamic(
                 name,
                 block.arguments.get("for_each"),
                 block.arguments.get("iterator", name).strip(),
-                _dynamics(lines, content) if content is not None else [],
+                _dynamics(lines, content, stop) if content is not None else [],
             )
         )
     return found
@@ -111,22 +130,24 @@ class _Block:
     nested: list[tuple[str, int]]  # ``dynamic "x"`` (x) and ``content`` blocks opened in it, by line
 
 
-def _arguments(lines: tuple[str, ...], start: int, wanted: str | None = None) -> tuple[dict[str, str], int]:
+def _arguments(lines: tuple[str, ...], start: int) -> tuple[dict[str, str], int]:
     """The arguments of the block whose opening line is ``lines[start]``, and the index of the
-    line after it; with ``wanted``, the reading stops once that one is found."""
-    block = _block(lines, start, wanted)
+    line after it."""
+    block = _block(lines, start)
     return block.arguments, block.end
 
 
-def _block(lines: tuple[str, ...], start: int, wanted: str | None = None) -> _Block:
+def _block(lines: tuple[str, ...], start: int, stop: int | None = None) -> _Block:
     """One walk over the block whose opening line is ``lines[start]``: its arguments and the
-    ``dynamic``/``content`` blocks opened directly inside it."""
+    ``dynamic``/``content`` blocks opened directly inside it, reading no further than the
+    line before ``stop`` (the block's last line as Checkov reports it)."""
     out: dict[str, str] = {}
     nested: list[tuple[str, int]] = []
     depth = 0
     heredoc: str | None = None
     i = start
-    while i < len(lines):
+    stop = len(lines) if stop is None else stop
+    while i < stop:
         line = lines[i]
         i += 1
         if heredoc is not None:
@@ -139,12 +160,10 @@ def _block(lines: tuple[str, ...], start: int, wanted: str | None = None) -> _Bl
             if _HEREDOC.search(first):
                 heredoc = _HEREDOC.search(first).group(1)  # type: ignore[union-attr]
                 continue
-            text, change, i = _expression(lines, i, first, change)
+            text, change, i = _expression(lines, i, first, change, stop)
             depth += change
             if text is not None and m.group(1) not in out:
                 out[m.group(1)] = text
-                if m.group(1) == wanted:
-                    break
             continue
         code, change = _scan(line)
         if depth == 1 and change > 0:
@@ -160,11 +179,11 @@ def _block(lines: tuple[str, ...], start: int, wanted: str | None = None) -> _Bl
     return _Block(out, i, nested)
 
 
-def _expression(lines: tuple[str, ...], i: int, first: str, change: int) -> tuple[str | None, int, int]:
+def _expression(lines: tuple[str, ...], i: int, first: str, change: int, stop: int) -> tuple[str | None, int, int]:
     """The expression that starts with ``first`` and continues on the lines from ``i`` while
     brackets are open: (its text or None, brackets it leaves open, index of the next line)."""
     parts = [first.strip()]
-    while change > 0 and i < len(lines) and len(parts) <= _MAX_CONTINUATION:
+    while change > 0 and i < stop and len(parts) <= _MAX_CONTINUATION:
         part, more = _scan(lines[i])
         parts.append(part.strip())
         change += more

@@ -94,3 +94,23 @@ def test_dynamic_blocks_are_read_with_those_of_their_content(tmp_path):
     ]
     assert dynamic_blocks(str(path), 2, 4) == []  # the static statement alone
     assert dynamic_blocks(str(path), 1, 99) == []  # lines outside the file
+
+
+def test_each_file_is_read_once_per_scan_and_again_for_the_next(tmp_path, registry):
+    """A module call's file is asked about for every resource of the call; it is read once. A
+    later scan in the same process (a library caller, a watch loop) must see the file as it
+    is then: the call's ``count`` switched the module on in between."""
+    from soc2_checks.iac import tf_source
+
+    from .conftest import findings, run_iac
+
+    (tmp_path / "mod").mkdir()
+    (tmp_path / "mod" / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "acme-b"\n}\n')
+    call = 'module "store" {\n  source = "./mod"\n  count  = %d\n}\n'
+    (tmp_path / "main.tf").write_text(call % 0)
+    assert not [f for f in findings(run_iac(tmp_path, registry)) if f[0] == "SOC2_AWS_11"]
+    read = tf_source._lines.cache_info()
+    assert read.misses == read.currsize  # no file read twice
+
+    (tmp_path / "main.tf").write_text(call % 1)
+    assert ("SOC2_AWS_11", "module.store[0].aws_s3_bucket.b", "FAILED") in findings(run_iac(tmp_path, registry))
