@@ -25,7 +25,7 @@ from ..views.rds import DbStorage
 from ..views.s3 import AccountPublicAccess, Bucket, PublicAccessBlock
 from .parts import Part
 from .policy_documents import tf_document
-from .tf_graph import Links, TfBlock, TfIndex
+from .tf_graph import ANY_PARTITION, Links, TfBlock, TfIndex
 from .values import (
     ABSENT,
     display,
@@ -41,7 +41,9 @@ from .values import (
     to_str,
 )
 
-_PARTITION = re.compile(r"\$\{\s*data\.aws_partition\.[\w-]+\.partition\s*\}")
+_PARTITION = re.compile(r"(?<![\w-])arn:\$\{[^{}]+\}:")
+"""An ARN whose partition is an expression (``arn:${local.partition}:iam::aws:policy/X``): it
+can only be a partition, whatever the expression."""
 NO_GRAPH = "Checkov's resource graph is not available, so linked resources cannot be looked up"
 
 
@@ -617,7 +619,7 @@ def _policy_arn(value: Any, attribute: str, cx: TfContext) -> Any:
     customer-managed policy; ``data "aws_iam_policy"`` looks up (usually AWS-managed) ones."""
     if not isinstance(value, str):
         return Unknown(f"{cx.address}.{attribute} cannot be resolved")
-    value = _PARTITION.sub("aws", value)  # rules accept every partition alike
+    value = _PARTITION.sub(f"arn:{ANY_PARTITION}:", value)
     if not is_expression(value):
         return value
     ref = strip_interpolation(value)

@@ -276,6 +276,15 @@ def _element(args: list[Any]) -> Any:
     return items[index % len(items)]
 
 
+def _coalescelist(args: list[Any]) -> Any:
+    for arg in args:
+        if not isinstance(arg, list):
+            raise Unknown("coalescelist() of a value that is not a known list")  # it may be empty or not
+        if arg:
+            return arg
+    raise Invalid("coalescelist() of nothing but empty lists")
+
+
 def _coalesce(args: list[Any]) -> Any:
     for arg in args:
         if arg is not None and arg != "":
@@ -309,6 +318,7 @@ _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "jsondecode": _jsondecode,
     "flatten": _flatten,
     "coalesce": _coalesce,
+    "coalescelist": _coalescelist,
     "split": _split,
     "join": _join,
     "compact": _compact,
@@ -326,7 +336,20 @@ _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
 
 
 _KEEPING_UNKNOWNS = frozenset(
-    {"concat", "merge", "lookup", "element", "length", "keys", "values", "tolist", "tomap", "flatten", "jsondecode"}
+    {
+        "concat",
+        "merge",
+        "lookup",
+        "element",
+        "length",
+        "keys",
+        "values",
+        "tolist",
+        "tomap",
+        "flatten",
+        "jsondecode",
+        "coalescelist",
+    }
 )
 """Functions whose result is right with unknown elements in their arguments (they move
 elements without reading them; ``flatten`` and ``jsondecode`` check their own); any other

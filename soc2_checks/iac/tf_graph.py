@@ -60,6 +60,8 @@ _REFERENCE = re.compile(
 _EACH = re.compile(r"^each\.(value|key)\b")
 _LITERAL_INDEX = re.compile(r'^\[(\d+|"[^"$]*")\]$')
 _MAX_HOPS = 12
+ANY_PARTITION = "aws"
+"""How an ARN's partition written as an expression is read: the rules judge every partition alike."""
 _VARIABLE_TEXT = re.compile(r"^(?:\$\{\s*)?var\.([A-Za-z_][\w-]*)(?:\s*\})?$")
 _META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle", "provisioner"})
 
@@ -719,7 +721,12 @@ class TfIndex:
     def _data_source(self, name: str, prefix: str, root: str) -> Any:
         """``data.aws_iam_policy_document.x`` in a module: an object whose ``json`` is the
         document, or the list of them for one with ``count`` (instances that do not exist
-        left out), as ``x[*].json`` reads it. Other data sources are unknown."""
+        left out), as ``x[*].json`` reads it. ``data.aws_partition.x.partition`` is written as
+        ``aws``: no rule depends on the partition (``AdministratorAccess`` is the same policy in
+        each, and ``arn:aws-cn:s3:::*`` no more every resource than ``arn:aws:s3:::*``), and
+        modules write it into every ARN. Other data sources are unknown."""
+        if name.startswith("aws_partition."):
+            return Partial(partition=ANY_PARTITION)
         if not name.startswith("aws_iam_policy_document."):
             raise Unknown(f"data.{name}")
         blocks = self._by_base.get(f"{root}\0data.{prefix}{name}")

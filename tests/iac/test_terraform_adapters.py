@@ -206,6 +206,14 @@ def test_administrator_access_attachments(registry):
         },
     )
     assert status(registry, "SOC2_AWS_5", parts(attach)) == Status.FAILED
+    # a partition from a local (terraform-aws-modules): the same policy, not an unknown one
+    for name, expected in (("AdministratorAccess", Status.FAILED), ("AWSXrayWriteOnlyAccess", Status.PASSED)):
+        local = block(
+            "aws_iam_role_policy_attachment.l",
+            {"role": ["ops"], "policy_arn": [f"arn:${{local.partition}}:iam::aws:policy/{name}"]},
+        )
+        v = verdict(registry, "SOC2_AWS_5", parts(local))
+        assert (v.status, v.message.startswith("Cannot be confirmed")) == (expected, False)
     custom = block("aws_iam_role_policy_attachment.c", {"role": ["ops"], "policy_arn": ["aws_iam_policy.ops.arn"]})
     assert status(registry, "SOC2_AWS_5", parts(custom)) == Status.PASSED
     unknown = block("aws_iam_role_policy_attachment.u", {"role": ["ops"], "policy_arn": ["var.policy_arn"]})

@@ -105,6 +105,11 @@ def test_collections_for_expressions_and_functions():
     assert evaluate('merge({ x = 1 }, { "y" = 2 })', resolve_map) == {"x": 1, "y": 2}
     assert evaluate("try(var.rules.c.port, 0)", resolve_map) == 0  # an attribute that is not there
     assert evaluate("coalesce(null, var.n)", resolve_map) == 3
+    assert evaluate('coalescelist([], ["a"], ["b"])', resolve_map) == ["a"]
+    with pytest.raises(Unknown):
+        evaluate('coalescelist(var.unset, ["a"])', resolve_map)  # it may be the non-empty one
+    # the unknown element is carried, not read: "arn:${local.partition}:s3:::*" (terraform-aws-iam)
+    assert evaluate('coalescelist([], ["arn:${local.p}:x"])', resolve_map) == [UnknownValue('"arn:${local.p}:x"')]
     with pytest.raises(Unknown):
         evaluate("try(var.unset, 0)", resolve_map)  # unknown is not an error: try() cannot choose
     # terraform-aws-s3-bucket's grants: a list given where JSON text is expected falls through

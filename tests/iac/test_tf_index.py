@@ -344,3 +344,20 @@ def test_a_module_instances_arguments_read_its_each_value(tmp_path):
     assert index.variable("cidr", 'module.bastions["open"].', "/r") == (True, "0.0.0.0/0")
     assert index.variable("cidr", 'module.bastions["closed"].', "/r") == (True, "10.0.0.0/8")
     assert index.variable("index", 'module.bastions["open"].', "/r") == (True, "open")
+
+
+def test_the_partition_data_source_is_read_as_any_partition(tmp_path):
+    """terraform-aws-modules write ``local.partition = data.aws_partition.current.partition``
+    into every ARN; the rules judge each partition alike, so it does not leave the ARN unknown."""
+    (tmp_path / "main.tf").write_text(
+        "locals {\n  partition = data.aws_partition.current.partition\n}\n"
+        'resource "aws_iam_role_policy_attachment" "xray" {\n'
+        '  policy_arn = "arn:${local.partition}:iam::aws:policy/AWSXrayWriteOnlyAccess"\n'
+        "}\n"
+    )
+    conf = {"__start_line__": 4, "__end_line__": 6, "policy_arn": ["arn:${local.partition}:iam::aws:policy/X"]}
+    block = TfBlock(
+        "aws_iam_role_policy_attachment.xray", "aws_iam_role_policy_attachment", conf, str(tmp_path / "main.tf"), "/r"
+    )
+    index = TfIndex([block])
+    assert index.argument_value(block, "policy_arn") == "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"
