@@ -28,7 +28,7 @@ from ..registry import CheckDef, Registry, RuleContext
 from . import tf_roots
 from .baseline import Inventory
 from .checks import VERDICT_KEY, register
-from .tf_graph import TfIndex, graph_items
+from .tf_graph import graph_items, index_for
 
 FRAMEWORK_NAMES = {Source.TERRAFORM: "terraform", Source.CLOUDFORMATION: "cloudformation"}
 NO_CHECK = "SOC2_NO_CHECK_0"
@@ -441,7 +441,9 @@ def _baseline_only(check: CheckDef) -> bool:
 def _collect(runner: Any, source: Source, inventory: Inventory) -> None:
     if source == Source.TERRAFORM:
         for graph, _ in getattr(runner, "all_graphs", None) or []:
-            inventory.add_terraform(TfIndex.from_graph(graph))
+            index = index_for(graph)  # the checks' own index of the graph, its blocks already settled
+            if index is not None:
+                inventory.add_terraform(index)
     else:
         for template in (getattr(runner, "definitions", None) or {}).values():
             if isinstance(template, dict):
