@@ -77,8 +77,9 @@ def module_locals(directory: str) -> dict[str, str]:
             if not _LOCALS.match(lines[i]):
                 i += 1
                 continue
-            arguments, i = _arguments(lines, i)
-            for key, value in arguments.items():
+            block = _block(lines, i)
+            i = block.end
+            for key, value in block.arguments.items():
                 if key in found:
                     twice.add(key)
                 found[key] = value
@@ -128,13 +129,6 @@ class _Block:
     arguments: dict[str, str]  # name: expression text
     end: int  # index of the line after the block
     nested: list[tuple[str, int]]  # ``dynamic "x"`` (x) and ``content`` blocks opened in it, by line
-
-
-def _arguments(lines: tuple[str, ...], start: int) -> tuple[dict[str, str], int]:
-    """The arguments of the block whose opening line is ``lines[start]``, and the index of the
-    line after it."""
-    block = _block(lines, start)
-    return block.arguments, block.end
 
 
 def _block(lines: tuple[str, ...], start: int, stop: int | None = None) -> _Block:
