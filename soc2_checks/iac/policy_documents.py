@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Unknown
 from . import cfn_values
 from .tf_expressions import Unknown as Unresolved
-from .tf_expressions import interpolation_end
+from .tf_expressions import formatlist_text, interpolation_end
 from .tf_graph import BlockRef
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation, unwrap
 
@@ -28,6 +28,12 @@ if TYPE_CHECKING:
     from .tf_graph import TfBlock, TfIndex
 
 STRING_FIELDS = ("Action", "NotAction", "Resource", "NotResource")
+_FIELDS = (
+    ("actions", "Action"),
+    ("not_actions", "NotAction"),
+    ("resources", "Resource"),
+    ("not_resources", "NotResource"),
+)
 _ARN_LIKE_ATTRIBUTES = ("arn", "id", "name", "bucket", "repository_url", "invoke_arn")
 _MAX_DEPTH = 5
 
@@ -80,9 +86,16 @@ def tf_data_document(block: TfBlock, index: TfIndex | None, depth: int = 0) -> A
     blocks = conf.get("statement") or []
     if not isinstance(blocks, list):
         blocks = [blocks]
+    written: list[tuple[dict[str, str], dict[str, Any]]] | None = None  # read when first needed
     for i, stmt in enumerate(blocks):
         if isinstance(stmt, dict):
-            statements.append(_tf_statement(stmt, f"{where} statement {i + 1}"))
+            statement = _tf_statement(stmt, f"{where} statement {i + 1}")
+            if index is not None and any(_misrendered(raw(stmt, attribute)) for attribute, _ in _FIELDS):
+                if written is None:
+                    written = index.nested_sources(block, "statement") or []
+                if len(written) == len(blocks):
+                    statement = _from_written(statement, stmt, written[i], block, index, f"{where} statement {i + 1}")
+            statements.append(statement)
         else:
             statements.append(Unknown(f"{where} statement {i + 1} cannot be resolved"))
     for attribute in ("source_policy_documents", "override_policy_documents", "source_json", "override_json"):
@@ -141,6 +154,54 @@ def _from_source(block: TfBlock, attribute: str, index: TfIndex, depth: int) -> 
     return out
 
 
+def _misrendered(value: Any) -> bool:
+    """Checkov's rendering of a statement's field that cannot be taken as it is: an expression
+    it left as text, or a list it wrote out as one string (``[var.destination]`` with
+    ``destination = "*"`` becomes ``"[*]"``, which reads as a literal ARN)."""
+    if isinstance(value, list):
+        return any(_misrendered(v) for v in value)
+    if not isinstance(value, str):
+        return False
+    return is_expression(value) or _written_out_list(value)
+
+
+def _written_out_list(value: str) -> bool:
+    """No action or ARN is written in brackets: ``"[*]"`` is a list rendered as one string."""
+    text = value.strip()
+    return text.startswith("[") and text.endswith("]")
+
+
+def _from_written(
+    statement: dict[str, Any],
+    stmt: dict[str, Any],
+    written: tuple[dict[str, str], dict[str, Any]],
+    block: TfBlock,
+    index: TfIndex,
+    where: str,
+) -> dict[str, Any]:
+    """A statement whose actions or resources Checkov rendered in part, with those read from
+    the source and evaluated as the module call sees them: terraform-aws-iam's ``resources =
+    coalescelist(var.bucket_arns, [...])``, the flow-log module's ``resources =
+    local.create_log_group ? formatlist("%s:*", aws_cloudwatch_log_group.this[*].arn) :
+    [var.destination]``. ``written`` is the statement as written (a literal ``sid`` that
+    differs means the statements are not where they were expected: nothing is read)."""
+    arguments, scope = written
+    sid, written_sid = raw(stmt, "sid"), arguments.get("sid", "")
+    if isinstance(sid, str) and written_sid.startswith('"') and "${" not in written_sid and written_sid[1:-1] != sid:
+        return statement
+    fixed = dict(statement)
+    for attribute, key in _FIELDS:
+        text = arguments.get(attribute)
+        if text is None or not _misrendered(raw(stmt, attribute)):
+            continue
+        try:
+            value = index.written_value(block, text, scope)
+        except Unresolved:
+            continue
+        fixed[key] = _tf_field(value, key, f"{where} {attribute}", evaluated=True)
+    return fixed
+
+
 def _statements_of(doc: Any, where: str) -> list[Any]:
     if isinstance(doc, Unknown):
         return [doc]
@@ -155,12 +216,7 @@ def _tf_statement(stmt: dict[str, Any], where: str) -> Any:
         out["Sid"] = sid
     effect = raw(stmt, "effect")
     out["Effect"] = "Allow" if effect is ABSENT else _tf_scalar(effect, "Effect", f"{where} effect")
-    for attribute, key in (
-        ("actions", "Action"),
-        ("not_actions", "NotAction"),
-        ("resources", "Resource"),
-        ("not_resources", "NotResource"),
-    ):
+    for attribute, key in _FIELDS:
         value = raw(stmt, attribute)
         if value is ABSENT:
             continue
@@ -190,24 +246,31 @@ def _tf_normalise(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "Statement": out}
 
 
-def _tf_field(value: Any, key: str, where: str) -> Any:
+def _tf_field(value: Any, key: str, where: str, evaluated: bool = False) -> Any:
+    """``evaluated``: the value was evaluated from the source, so an expression left in it is
+    one whose value is not known until applied (Checkov's rendering may have dropped a
+    condition around it)."""
     value = unwrap(value) if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list) else value
     if isinstance(value, list):
-        return [_tf_scalar(v, key, where) for v in value]
+        return [_tf_scalar(v, key, where, evaluated) for v in value]
     if isinstance(value, str) and _is_pure_reference(value) and key not in ("Resource", "NotResource"):
         return Unknown(f"{where} is {strip_interpolation(value)!r}, which cannot be resolved from the source")
-    return _tf_scalar(value, key, where)
+    return _tf_scalar(value, key, where, evaluated)
 
 
-def _tf_scalar(value: Any, key: str, where: str) -> Any:
+def _tf_scalar(value: Any, key: str, where: str, evaluated: bool = False) -> Any:
     if not isinstance(value, str):
         return value if isinstance(value, (int, float, bool)) else Unknown(f"{where} cannot be resolved")
+    if _written_out_list(value):
+        return Unknown(f"{where} is {value!r}, a list Checkov wrote out as text, which cannot be resolved")
     if not is_expression(value):
         return value
     if key in ("Resource", "NotResource") and not _is_pure_reference(value):
         return value  # literal text around an interpolation: an ARN pattern, never exactly "*"
     if key in ("Resource", "NotResource") and _is_arn_reference(value):
         return value  # another resource's ARN or ID
+    if key in ("Resource", "NotResource") and evaluated and formatlist_text(value) not in (None, "", "*"):
+        return value  # formatlist("%s:*", ...): every element holds text of its own, never exactly "*"
     if key in ("Action", "NotAction") and not _is_pure_reference(value):
         return value  # "s3:${var.verb}" is judged as the unknown action it is
     return Unknown(f"{where} is {strip_interpolation(value)!r}, which cannot be resolved from the source")

@@ -65,6 +65,25 @@ def evaluate(text: str, resolve: Resolve, scope: dict[str, Any] | None = None) -
     return value
 
 
+def evaluate_value(text: str, resolve: Resolve, scope: dict[str, Any] | None = None) -> Any:
+    """The value of ``text`` as an argument holds it: a part that cannot be known (the branch a
+    known condition takes, an element, or the whole) is kept as an :class:`UnknownValue` of its
+    text, as Terraform keeps an unknown value, instead of making all of it unknown. Raises
+    ``Unknown`` only for text it cannot read."""
+    text = text.strip()
+    if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
+        text = text[2:-1]
+    parser = _Parser(_tokens(text), resolve, scope)
+    parser.keeping = True
+    try:
+        value = parser.element()
+    except RecursionError:
+        raise Unknown("nested too deeply") from None
+    if parser.peek() is not None:
+        raise Unknown(f"unexpected {parser.peek()!r}")
+    return value
+
+
 def evaluate_count(text: str, resolve: Resolve) -> int | None:
     """A ``count`` expression's number, or None when it cannot be known."""
     try:
@@ -285,6 +304,72 @@ def _coalescelist(args: list[Any]) -> Any:
     raise Invalid("coalescelist() of nothing but empty lists")
 
 
+_VERB = re.compile(r"%(.)")
+_FORMAT_VERB = re.compile(r"%[-+# 0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:\[\d+\])?[A-Za-z%]")
+
+
+def _format(spec: str, values: list[Any]) -> str:
+    """``format()``'s ``%s``, ``%d``, ``%v`` and ``%%`` on plain values; anything else is not
+    read (flags, widths, ``%q``)."""
+    remaining = list(values)
+
+    def verb(m: re.Match[str]) -> str:
+        if m.group(1) == "%":
+            return "%"
+        if m.group(1) not in "sdv" or not remaining:
+            raise Unknown(f"format verb %{m.group(1)}")
+        value = remaining.pop(0)
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise Unknown("format() of a value that is not a string or number")
+        if m.group(1) == "d" and (not isinstance(value, (int, float)) or value != int(value)):
+            raise Invalid("%d of a value that is not a whole number")
+        return str(int(value)) if isinstance(value, float) and value == int(value) else str(value)
+
+    return _VERB.sub(verb, spec)
+
+
+def formatlist_text(expression: str) -> str | None:
+    """The text every element of ``formatlist("<format>", ...)`` holds whatever the values
+    (the format's literal text, without its verbs and interpolations), or None when
+    ``expression`` is not such a call."""
+    text = expression.strip()
+    if text.startswith("${") and interpolation_end(text, 0) == len(text):
+        text = text[2:-1].strip()
+    m = re.match(r'formatlist\(\s*"', text)
+    if m is None:
+        return None
+    try:
+        end = _template_end(text, m.end() - 1)
+    except Unknown:
+        return None
+    body, out, i = text[m.end() : end - 1], [], 0
+    while i < len(body):
+        verb = _FORMAT_VERB.match(body, i)
+        if body.startswith(("${", "%{"), i):
+            i = interpolation_end(body, i)
+        elif verb is not None:
+            out.append("%" if verb.group() == "%%" else "")
+            i = verb.end()
+        elif body[i] == "\\" and i + 1 < len(body):
+            out.append(body[i + 1] if body[i + 1] in '\\"' else "")
+            i += 2
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)
+
+
+def _formatlist(args: list[Any]) -> Any:
+    spec, *values = args
+    if not isinstance(spec, str):
+        raise Invalid("formatlist() without a format string")
+    lengths = {len(v) for v in values if isinstance(v, list)}
+    if len(lengths) != 1:
+        raise Unknown("formatlist() without lists of one length")  # none, or an error
+    (length,) = lengths
+    return [_format(spec, [v[i] if isinstance(v, list) else v for v in values]) for i in range(length)]
+
+
 def _coalesce(args: list[Any]) -> Any:
     for arg in args:
         if arg is not None and arg != "":
@@ -319,6 +404,7 @@ _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "flatten": _flatten,
     "coalesce": _coalesce,
     "coalescelist": _coalescelist,
+    "formatlist": _formatlist,
     "split": _split,
     "join": _join,
     "compact": _compact,
@@ -366,6 +452,7 @@ class _Parser:
         self.resolve = resolve
         self.scope = scope or {}  # names bound by enclosing ``for`` expressions
         self.skipping = 0
+        self.keeping = False  # the branch a known condition takes may be an UnknownValue
 
     def peek(self) -> str | None:
         return self.tokens[self.pos][1] if self.pos < len(self.tokens) else None
@@ -399,14 +486,15 @@ class _Parser:
             self.take(":")
             self.conditional()
             return _SKIPPED
+        branch = self.element if self.keeping else self.conditional
         if _bool(condition):
-            yes = self.conditional()
+            yes = branch()
             self.take(":")
             self.skipped(self.conditional)
             return yes
         self.skipped(self.conditional)
         self.take(":")
-        return self.conditional()
+        return branch()
 
     _LEVELS: tuple[tuple[str, ...], ...] = (
         ("||",),

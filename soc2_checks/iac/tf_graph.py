@@ -39,11 +39,12 @@ from .tf_expressions import (
     evaluate,
     evaluate_count,
     evaluate_for_each,
+    evaluate_value,
     for_each_pairs,
     to_conf,
     with_optional_defaults,
 )
-from .tf_source import block_argument, dynamic_blocks, module_locals
+from .tf_source import block_argument, dynamic_blocks, module_locals, nested_blocks
 from .tf_source import forget as forget_sources
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation
 
@@ -717,6 +718,39 @@ class TfIndex:
         if text is None:
             raise Unknown(f"{name} is not in the source")
         return evaluate(text, block._resolve or self._resolver(block))
+
+    def nested_sources(self, block: TfBlock, name: str) -> list[tuple[dict[str, str], dict[str, Any]]] | None:
+        """The arguments as written of each of the block's nested blocks ``name``, with the
+        names their expressions see (a dynamic block's iterator, ``count.index``), in the
+        order of its settled configuration: the written blocks, then those each ``dynamic``
+        block generates. None when that order cannot be known (a ``for_each`` that cannot be
+        evaluated, a dynamic block left unrendered)."""
+        start, end = raw(block.conf, "__start_line__"), raw(block.conf, "__end_line__")
+        if not (isinstance(start, int) and isinstance(end, int) and block.file) or "dynamic" in block.conf:
+            return None
+        m = _COUNT_INDEX.search(block.address)
+        scope: dict[str, Any] = {"count": {"index": int(m.group(1))}} if m else {}
+        out = [(arguments, scope) for arguments in nested_blocks(block.file, start, end, name)]
+        for written in dynamic_blocks(block.file, start, end):
+            if written.name != name:
+                continue
+            if written.for_each is None:
+                return None
+            try:
+                value = evaluate(written.for_each, block._resolve or self._resolver(block), scope)
+            except Unknown:
+                return None
+            items = list(enumerate(value)) if isinstance(value, list) else for_each_pairs(value)
+            if items is None:
+                return None
+            out.extend((written.content, {**scope, written.iterator: {"key": k, "value": v}}) for k, v in items)
+        return out
+
+    def written_value(self, block: TfBlock, text: str, scope: dict[str, Any]) -> Any:
+        """An expression written in the block, evaluated as its module call sees it, with the
+        parts that cannot be known kept as their text (see ``evaluate_value``); raises
+        ``Unknown`` for text that cannot be read."""
+        return to_conf(evaluate_value(text, block._resolve or self._resolver(block), scope))
 
     def _data_source(self, name: str, prefix: str, root: str) -> Any:
         """``data.aws_iam_policy_document.x`` in a module: an object whose ``json`` is the

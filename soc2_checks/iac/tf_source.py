@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 _ARGUMENT = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=(?!=)\s*(.*)$")
 _HEREDOC = re.compile(r"<<-?\s*([A-Za-z_]\w*)\s*$")
 _LOCALS = re.compile(r"^\s*locals\s*\{\s*$")
-_NESTED = re.compile(r'^\s*(?:dynamic\s+"([\w-]+)"|(content))\s*\{\s*$')
+_NESTED = re.compile(r'^\s*(?:dynamic\s+"([\w-]+)"|([A-Za-z_][\w-]*))\s*\{\s*$')
 _MAX_CONTINUATION = 20
 
 
 def forget() -> None:
     """Drop what earlier scans read."""
     _lines.cache_clear()
-    _block_arguments.cache_clear()
+    _walked.cache_clear()
     module_locals.cache_clear()
 
 
@@ -46,18 +46,19 @@ def block_argument(path: str, start: int, end: int, name: str) -> str | None:
     """The expression text of argument ``name`` set directly in the block on lines
     ``start``..``end`` (1-based, as Checkov reports them) of ``path``; None when it is not set
     there or cannot be read as one expression."""
-    return _block_arguments(path, start, end).get(name)
+    walked = _walked(path, start, end)
+    return walked.arguments.get(name) if walked is not None else None
 
 
 @functools.cache
-def _block_arguments(path: str, start: int, end: int) -> dict[str, str]:
-    """Every argument of one block: a block is asked for its ``count``, its ``for_each`` and
-    the arguments a view reads from the source, and a module call for each argument a
-    resource inside it reads. Callers must not change the dict."""
+def _walked(path: str, start: int, end: int) -> _Block | None:
+    """One block walked once: a block is asked for its ``count``, its ``for_each``, the
+    arguments a view reads from the source and its nested blocks, and a module call for each
+    argument a resource inside it reads. Callers must not change what it holds."""
     lines = _lines(path)
     if not lines or not 1 <= start <= end <= len(lines):
-        return {}
-    return _block(lines, start - 1, stop=end).arguments
+        return None
+    return _block(lines, start - 1, stop=end)
 
 
 @functools.cache
@@ -88,37 +89,51 @@ def module_locals(directory: str) -> dict[str, str]:
 
 @dataclass
 class Dynamic:
-    """A ``dynamic`` block as written: its ``for_each`` text, its iterator's name and the
-    dynamic blocks of its ``content``."""
+    """A ``dynamic`` block as written: its ``for_each`` text, its iterator's name, the
+    dynamic blocks of its ``content`` and the arguments set directly in the ``content``."""
 
     name: str
     for_each: str | None
     iterator: str
     inner: list[Dynamic] = field(default_factory=list)
+    content: dict[str, str] = field(default_factory=dict)
 
 
 def dynamic_blocks(path: str, start: int, end: int) -> list[Dynamic]:
     """The ``dynamic`` blocks written directly in the block on lines ``start``..``end`` of
     ``path``, in source order."""
-    lines = _lines(path)
-    if not lines or not 1 <= start <= end <= len(lines):
+    walked = _walked(path, start, end)
+    return _dynamics(_lines(path), walked, end) if walked is not None else []
+
+
+def nested_blocks(path: str, start: int, end: int, name: str) -> list[dict[str, str]]:
+    """The arguments of each block ``name`` written directly (not through ``dynamic``) in the
+    block on lines ``start``..``end`` of ``path``, in source order."""
+    walked = _walked(path, start, end)
+    if walked is None:
         return []
-    return _dynamics(lines, start - 1, end)
+    lines = _lines(path)
+    return [
+        _block(lines, i, stop=end).arguments for dynamic, inner, i in walked.nested if not dynamic and inner == name
+    ]
 
 
-def _dynamics(lines: tuple[str, ...], start: int, stop: int) -> list[Dynamic]:
+def _dynamics(lines: tuple[str, ...], walked: _Block, stop: int) -> list[Dynamic]:
+    """The ``dynamic`` blocks opened directly in the block ``walked``."""
     found = []
-    for name, i in _block(lines, start, stop=stop).nested:
-        if name == "content":
+    for dynamic, name, i in walked.nested:
+        if not dynamic:
             continue
         block = _block(lines, i, stop=stop)
-        content = next((j for inner, j in block.nested if inner == "content"), None)
+        start = next((j for is_dynamic, inner, j in block.nested if not is_dynamic and inner == "content"), None)
+        content = _block(lines, start, stop=stop) if start is not None else _Block({}, i, [])
         found.append(
             Dynamic(
                 name,
                 block.arguments.get("for_each"),
                 block.arguments.get("iterator", name).strip(),
-                _dynamics(lines, content, stop) if content is not None else [],
+                _dynamics(lines, content, stop),
+                content.arguments,
             )
         )
     return found
@@ -128,15 +143,15 @@ def _dynamics(lines: tuple[str, ...], start: int, stop: int) -> list[Dynamic]:
 class _Block:
     arguments: dict[str, str]  # name: expression text
     end: int  # index of the line after the block
-    nested: list[tuple[str, int]]  # ``dynamic "x"`` (x) and ``content`` blocks opened in it, by line
+    nested: list[tuple[bool, str, int]]  # (dynamic?, name, line) of the blocks opened directly in it
 
 
 def _block(lines: tuple[str, ...], start: int, stop: int | None = None) -> _Block:
     """One walk over the block whose opening line is ``lines[start]``: its arguments and the
-    ``dynamic``/``content`` blocks opened directly inside it, reading no further than the
-    line before ``stop`` (the block's last line as Checkov reports it)."""
+    blocks opened directly inside it (``dynamic "x"`` as x), reading no further than the line
+    before ``stop`` (the block's last line as Checkov reports it)."""
     out: dict[str, str] = {}
-    nested: list[tuple[str, int]] = []
+    nested: list[tuple[bool, str, int]] = []
     depth = 0
     heredoc: str | None = None
     i = start
@@ -163,7 +178,7 @@ def _block(lines: tuple[str, ...], start: int, stop: int | None = None) -> _Bloc
         if depth == 1 and change > 0:
             opened = _NESTED.match(code)
             if opened:
-                nested.append((opened.group(1) or opened.group(2), i - 1))
+                nested.append((opened.group(1) is not None, opened.group(1) or opened.group(2), i - 1))
         depth += change
         h = _HEREDOC.search(code)
         if h:

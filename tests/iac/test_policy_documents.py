@@ -68,6 +68,23 @@ def test_unresolvable_policy_text_is_unknown():
     assert isinstance(tf_document("data.aws_iam_policy_document.x.json", "p"), Unknown)  # no graph to follow
 
 
+def test_a_list_written_out_as_one_string_is_not_an_arn(registry):
+    """Checkov renders ``resources = [var.destination]`` inside a condition as the string
+    ``"[*]"``; no ARN or action is written in brackets."""
+    block = TfBlock(
+        address="aws_iam_policy_document.logs",
+        type="aws_iam_policy_document",
+        kind="data",
+        conf={"statement": [{"actions": [["logs:PutLogEvents"]], "resources": ["[*]"]}]},
+    )
+    v = verdict(registry, "SOC2_AWS_6", _policy(tf_data_document(block, None)))
+    assert v.status == Status.FAILED
+    assert v.message == (
+        "Cannot be confirmed: data.aws_iam_policy_document.logs statement 1 resources is '[*]', "
+        "a list Checkov wrote out as text, which cannot be resolved."
+    )
+
+
 def test_policy_document_data_source_becomes_json(registry):
     block = TfBlock(
         address="aws_iam_policy_document.ops",

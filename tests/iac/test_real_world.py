@@ -250,3 +250,26 @@ def test_an_object_holding_a_value_known_only_when_applied_is_read_around_it(tf)
     unknown = tf[("SOC2_AWS_11", "module.unknown_algorithm_bucket.aws_s3_bucket.this")]
     assert unknown.status == Status.FAILED
     assert "'${aws_kms_key.objects.arn}', which cannot be resolved" in unknown.message
+
+
+def test_statement_resources_checkov_renders_in_part_are_read_from_the_source(tf):
+    """terraform-aws-iam's mountpoint policy (``resources = coalescelist(var.bucket_arns,
+    [...])``) and terraform-aws-vpc's flow-log policy (``resources = local.create_log_group ?
+    formatlist("%s:*", aws_cloudwatch_log_group.this[*].arn) : [var.destination]``). Checkov
+    leaves the first as text ("cannot be confirmed") and writes the second's other branch out
+    as the string ``"[*]"``, which read as a literal ARN: a false PASS. Both are evaluated
+    from the source now."""
+    scoped = tf[("SOC2_AWS_6", "module.log_writer_scoped.aws_iam_policy.this")]
+    assert scoped.status == Status.PASSED  # the call's buckets, and the log group's own ARN
+    any_bucket = tf[("SOC2_AWS_6", "module.log_writer_any_bucket.aws_iam_policy.this")]
+    assert any_bucket.status == Status.FAILED
+    assert any_bucket.message.endswith("statement 'Buckets' allows s3:PutObject on Resource '*'.")
+    any_destination = tf[("SOC2_AWS_6", "module.log_writer_any_destination.aws_iam_policy.this")]
+    assert any_destination.status == Status.FAILED
+    assert any_destination.message.endswith("statement 'Logs' allows logs:PutLogEvents on Resource '*'.")
+    unknown = tf[("SOC2_AWS_6", "module.log_writer_unknown_destination.aws_iam_policy.this")]
+    assert unknown.status == Status.FAILED
+    assert unknown.message == (
+        "Cannot be confirmed: data.module.log_writer_unknown_destination.aws_iam_policy_document.this "
+        "statement 2 resources is 'var.destination', which cannot be resolved from the source."
+    )

@@ -12,6 +12,8 @@ from soc2_checks.iac.tf_expressions import (
     evaluate,
     evaluate_count,
     evaluate_for_each,
+    evaluate_value,
+    formatlist_text,
     to_conf,
     with_optional_defaults,
 )
@@ -192,3 +194,34 @@ def test_values_unknown_inside_known_ones_are_kept_as_unknown_elements():
         with pytest.raises(Unknown):
             evaluate(unknown, resolve)
     assert evaluate("try(jsondecode({ a = var.unset }), 0)", resolve) == 0  # an error whatever it holds
+
+
+def test_formatlist_formats_each_element():
+    assert evaluate('formatlist("%s:*", ["a", "b"])', resolve) == ["a:*", "b:*"]
+    assert evaluate('formatlist("%s-%d", ["a", "b"], 7)', resolve) == ["a-7", "b-7"]  # a scalar for every element
+    assert evaluate('formatlist("100%% %v", [var.name])', resolve) == ["100% x"]
+    for unknown in ('formatlist("%s", var.unset)', 'formatlist("%q", ["a"])', 'formatlist("%s%s", ["a"], ["b", "c"])'):
+        with pytest.raises(Unknown):
+            evaluate(unknown, resolve)
+
+
+def test_a_value_keeps_the_unknown_part_it_comes_to():
+    """An argument's value where part of it is known only when applied: the branch a known
+    condition takes is that part, whatever the other branch holds."""
+    text = 'var.on ? formatlist("%s:*", aws_cloudwatch_log_group.this[*].arn) : [var.unset]'
+    assert evaluate_value(text, resolve) == UnknownValue('formatlist("%s:*", aws_cloudwatch_log_group.this[*].arn)')
+    assert evaluate_value(text.replace("var.on", "var.off"), resolve) == [UnknownValue("var.unset")]
+    assert evaluate_value('coalescelist([], ["*"])', resolve) == ["*"]
+    assert evaluate_value("var.unset ? 1 : 0", resolve) == UnknownValue("var.unset ? 1 : 0")  # the condition itself
+    with pytest.raises(Unknown):
+        evaluate("var.on ? aws_kms_key.x.arn : 0", resolve)  # evaluate() still knows all or nothing
+
+
+def test_the_text_every_formatlist_element_holds():
+    assert formatlist_text('${formatlist("%s:*", aws_cloudwatch_log_group.this[*].arn)}') == ":*"
+    assert formatlist_text('formatlist("arn:${local.partition}:s3:::%s/*", var.buckets)') == "arn::s3:::/*"
+    assert formatlist_text('formatlist("%-1s", var.x)') == ""  # a verb with flags and width is not text
+    assert formatlist_text('formatlist("*%s", var.x)') == "*"  # "*" for an empty value
+    assert formatlist_text('formatlist("100%%", var.x)') == "100%"
+    assert formatlist_text("concat(var.x)") is None
+    assert formatlist_text("formatlist(var.format, var.x)") is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from soc2_checks.iac.tf_source import Dynamic, block_argument, dynamic_blocks, module_locals
+from soc2_checks.iac.tf_source import Dynamic, block_argument, dynamic_blocks, module_locals, nested_blocks
 
 MAIN = """\
 resource "aws_iam_role_policy" "inline" {
@@ -88,12 +88,21 @@ def test_dynamic_blocks_are_read_with_those_of_their_content(tmp_path):
             "statement",
             "var.permissions != null ? var.permissions : {}",
             "statement",
-            [Dynamic("condition", "try(statement.value.condition, [])", "c")],
+            [Dynamic("condition", "try(statement.value.condition, [])", "c", content={"test": "c.value.test"})],
+            content={"effect": "statement.value.effect"},
         ),
-        Dynamic("principals", "{ a = 1 }", "principals"),
+        Dynamic("principals", "{ a = 1 }", "principals", content={"type": '"AWS"'}),
     ]
     assert dynamic_blocks(str(path), 2, 4) == []  # the static statement alone
     assert dynamic_blocks(str(path), 1, 99) == []  # lines outside the file
+
+
+def test_nested_blocks_are_the_written_ones_in_order(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text(DOCUMENT)
+    assert nested_blocks(str(path), 1, 26, "statement") == [{"actions": '["s3:GetObject"]'}]
+    assert nested_blocks(str(path), 1, 26, "principals") == []  # only written through dynamic
+    assert nested_blocks(str(path), 1, 99, "statement") == []
 
 
 def test_each_file_is_read_once_per_scan_and_again_for_the_next(tmp_path, registry):
