@@ -6,26 +6,33 @@ import importlib
 from pathlib import Path
 
 from .hookspecs import hookimpl
+from .model import Source
 from .registry import CheckDef
 
-RULE_MODULES = (
-    "iam",
-    "cloudtrail",
-    "guardduty",
-    "s3",
-    "kms",
-    "ec2",
-    "rds",
-    "config",
-    "alerting",
-    "records",
-)
+_ANY = frozenset(str(s) for s in Source)
+
+RULE_MODULES: dict[str, frozenset[str]] = {
+    "iam": _ANY,
+    "cloudtrail": _ANY,
+    "guardduty": _ANY,
+    "s3": _ANY,
+    "kms": _ANY,
+    "ec2": _ANY,
+    "rds": _ANY,
+    "config": _ANY,
+    "alerting": _ANY,
+    "records": frozenset({"records", "live"}),
+}
+"""Each module of rules, and the sources its checks can run on: the organisation's records are
+never read in a Checkov run, which then does not import their views."""
 
 
 @hookimpl
-def soc2_checks_register_checks() -> list[CheckDef]:
+def soc2_checks_register_checks(sources: frozenset[str]) -> list[CheckDef]:
     checks: list[CheckDef] = []
-    for name in RULE_MODULES:
+    for name, module_sources in RULE_MODULES.items():
+        if not module_sources & sources:
+            continue
         module = importlib.import_module(f"soc2_checks.rules.{name}")
         checks.extend(v for v in vars(module).values() if isinstance(v, CheckDef))
     return checks

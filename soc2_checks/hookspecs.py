@@ -18,8 +18,13 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 @hookspec
-def soc2_checks_register_checks() -> list:  # list[CheckDef]
-    """Return the checks this plugin provides (built with :func:`soc2_checks.registry.check`)."""
+def soc2_checks_register_checks(sources: frozenset[str]) -> list:  # list[CheckDef]
+    """Return the checks this plugin provides (built with :func:`soc2_checks.registry.check`).
+
+    ``sources`` names what the caller will check (``terraform``, ``cloudformation``, ``live``,
+    ``records``): a plugin may leave out the checks that run on none of them, to spare
+    importing what only they need (a Checkov run imports every plugin's checks). Accepting
+    the argument is optional, and checks returned anyway are simply not run there."""
 
 
 @hookspec

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pluggy
 
 from . import hookspecs
+from .model import Source
 from .registry import Registry, RegistryError
 
 ENTRY_POINT_GROUP = "soc2_checks"
@@ -36,13 +38,17 @@ def plugin_manager(load_entry_points: bool = True, extra: tuple[object, ...] = (
     return pm
 
 
-def load(load_entry_points: bool = True, extra: tuple[object, ...] = ()) -> Loaded:
-    """Collect every plugin's checks and mapping files, naming the plugin on any error."""
+def load(
+    load_entry_points: bool = True, extra: tuple[object, ...] = (), sources: Iterable[Source] = tuple(Source)
+) -> Loaded:
+    """Collect every plugin's checks and mapping files, naming the plugin on any error.
+    ``sources``: what the caller will check; a plugin may leave out checks for anything else."""
     pm = plugin_manager(load_entry_points, extra)
     registry = Registry()
     mapping_files: list[tuple[str, Path]] = []
+    arguments = {"sources": frozenset(str(s) for s in sources)}
     for impl in _in_order(pm.hook.soc2_checks_register_checks.get_hookimpls()):
-        items = impl.function()
+        items = impl.function(**{name: arguments[name] for name in impl.argnames})
         if items is None:
             items = []
         if not isinstance(items, (list, tuple)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -9,12 +10,14 @@ import textwrap
 
 import pytest
 
+from soc2_checks.builtin import RULE_MODULES
 from soc2_checks.cli import main
 from soc2_checks.engine import evaluate
+from soc2_checks.hookspecs import hookimpl
 from soc2_checks.mapping import load_mapping
-from soc2_checks.model import ResourceRef, Status, Subject
+from soc2_checks.model import ResourceRef, Source, Status, Subject
 from soc2_checks.plugins import load
-from soc2_checks.registry import RegistryError, RuleContext
+from soc2_checks.registry import CheckDef, RegistryError, RuleContext
 from soc2_checks.views.s3 import Bucket, PublicAccessBlock
 
 from .conftest import EXAMPLES, ROOT, install_entry_point_dist
@@ -30,6 +33,46 @@ def test_builtin_checks_register_through_the_hook():
     assert {f"SOC2_AWS_{n}" for n in range(1, 20)} | {f"SOC2_OPS_{n}" for n in range(1, 7)} <= set(
         loaded.registry.ids()
     )
+
+
+def test_plugins_are_told_what_the_caller_checks():
+    """A hook implementation may take ``sources`` (the built-in one leaves out the records
+    checks for a Terraform scan) or not take it at all."""
+    seen: list[frozenset[str]] = []
+
+    class Told:
+        @hookimpl
+        def soc2_checks_register_checks(self, sources):
+            seen.append(sources)
+            return []
+
+    class NotTold:
+        @hookimpl
+        def soc2_checks_register_checks(self):
+            return []
+
+    loaded = load(load_entry_points=False, extra=(Told(), NotTold()), sources=(Source.TERRAFORM,))
+    assert seen == [frozenset({"terraform"})]
+    assert "SOC2_AWS_11" in loaded.registry and "SOC2_OPS_1" not in loaded.registry
+    assert {"SOC2_AWS_11", "SOC2_OPS_1"} <= set(load(load_entry_points=False).registry.ids())
+
+
+def test_each_builtin_rule_module_declares_the_sources_of_its_checks():
+    for name, sources in RULE_MODULES.items():
+        module = importlib.import_module(f"soc2_checks.rules.{name}")
+        for check in (v for v in vars(module).values() if isinstance(v, CheckDef)):
+            assert {str(s) for s in check.sources} <= sources, (name, check.id)
+
+
+def test_a_checkov_run_does_not_import_the_records_checks():
+    code = (
+        "import sys, checkov.terraform.runner\n"
+        "from soc2_checks.iac.checks import register_installed\n"
+        "register_installed()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('soc2_checks.') and m.endswith('.records')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.strip() == "[]"
 
 
 def test_example_plugin_is_listed_mapped_and_run_next_to_ours(acme_plugin):

@@ -120,10 +120,10 @@ def register_installed() -> None:
     from ..registry import RegistryError
 
     try:
-        registry = load().registry
+        registry = load(sources=FRAMEWORKS).registry
     except RegistryError as exc:
         log.error("soc2-checks: %s; running the built-in SOC 2 checks only", exc)
-        registry = load(load_entry_points=False).registry
+        registry = load(load_entry_points=False, sources=FRAMEWORKS).registry
     register(registry)
     _installed = True
 

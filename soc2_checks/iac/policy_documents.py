@@ -90,7 +90,7 @@ def tf_data_document(block: TfBlock, index: TfIndex | None, depth: int = 0) -> A
     for i, stmt in enumerate(blocks):
         if isinstance(stmt, dict):
             statement = _tf_statement(stmt, f"{where} statement {i + 1}")
-            if index is not None and any(_misrendered(raw(stmt, attribute)) for attribute, _ in _FIELDS):
+            if index is not None and any(_unsettled(statement.get(key)) for _, key in _FIELDS):
                 if written is None:
                     written = index.nested_sources(block, "statement") or []
                 if len(written) == len(blocks):
@@ -154,15 +154,11 @@ def _from_source(block: TfBlock, attribute: str, index: TfIndex, depth: int) -> 
     return out
 
 
-def _misrendered(value: Any) -> bool:
-    """Checkov's rendering of a statement's field that cannot be taken as it is: an expression
-    it left as text, or a list it wrote out as one string (``[var.destination]`` with
-    ``destination = "*"`` becomes ``"[*]"``, which reads as a literal ARN)."""
-    if isinstance(value, list):
-        return any(_misrendered(v) for v in value)
-    if not isinstance(value, str):
-        return False
-    return is_expression(value) or _written_out_list(value)
+def _unsettled(field: Any) -> bool:
+    """Checkov's rendering of a statement's field could not be read: an expression it left as
+    text, or a list it wrote out as one string (``[var.destination]`` with ``destination =
+    "*"`` becomes ``"[*]"``)."""
+    return isinstance(field, Unknown) or (isinstance(field, list) and any(isinstance(x, Unknown) for x in field))
 
 
 def _written_out_list(value: str) -> bool:
@@ -179,8 +175,8 @@ def _from_written(
     index: TfIndex,
     where: str,
 ) -> dict[str, Any]:
-    """A statement whose actions or resources Checkov rendered in part, with those read from
-    the source and evaluated as the module call sees them: terraform-aws-iam's ``resources =
+    """A statement whose actions or resources Checkov rendered in part, with those it could not
+    read taken from the source and evaluated as the module call sees them: terraform-aws-iam's ``resources =
     coalescelist(var.bucket_arns, [...])``, the flow-log module's ``resources =
     local.create_log_group ? formatlist("%s:*", aws_cloudwatch_log_group.this[*].arn) :
     [var.destination]``. ``written`` is the statement as written (a literal ``sid`` that
@@ -192,7 +188,7 @@ def _from_written(
     fixed = dict(statement)
     for attribute, key in _FIELDS:
         text = arguments.get(attribute)
-        if text is None or not _misrendered(raw(stmt, attribute)):
+        if text is None or not _unsettled(statement.get(key)):
             continue
         try:
             value = index.written_value(block, text, scope)

@@ -24,6 +24,7 @@ _HEREDOC = re.compile(r"<<-?\s*([A-Za-z_]\w*)\s*$")
 _LOCALS = re.compile(r"^\s*locals\s*\{\s*$")
 _NESTED = re.compile(r'^\s*(?:dynamic\s+"([\w-]+)"|([A-Za-z_][\w-]*))\s*\{\s*$')
 _MAX_CONTINUATION = 20
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?')  # to the end of the line when not closed
 
 
 def forget() -> None:
@@ -204,7 +205,12 @@ def _expression(lines: tuple[str, ...], i: int, first: str, change: int, stop: i
 
 def _scan(line: str) -> tuple[str, int]:
     """The line without its comment (``#`` or ``//`` outside strings), and the brackets it opens
-    minus those it closes outside strings (``${`` inside a string is balanced there)."""
+    minus those it closes outside strings (``${`` inside a string is balanced there). Most
+    lines have no comment: their strings are cut out and the brackets counted in C."""
+    if "#" not in line and "/" not in line:
+        code = _STRING.sub("", line) if '"' in line else line
+        opened = code.count("{") + code.count("[") + code.count("(")
+        return line, opened - code.count("}") - code.count("]") - code.count(")")
     balance = 0
     quoted = False
     escaped = False

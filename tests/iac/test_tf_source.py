@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from soc2_checks.iac.tf_source import Dynamic, block_argument, dynamic_blocks, module_locals, nested_blocks
+import pytest
+
+from soc2_checks.iac.tf_source import Dynamic, _scan, block_argument, dynamic_blocks, module_locals, nested_blocks
 
 MAIN = """\
 resource "aws_iam_role_policy" "inline" {
@@ -123,3 +125,18 @@ def test_each_file_is_read_once_per_scan_and_again_for_the_next(tmp_path, regist
 
     (tmp_path / "main.tf").write_text(call % 1)
     assert ("SOC2_AWS_11", "module.store[0].aws_s3_bucket.b", "FAILED") in findings(run_iac(tmp_path, registry))
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('  tags = merge(var.tags, { Name = "a" })', ('  tags = merge(var.tags, { Name = "a" })', 0)),
+        ('  name = "${var.x}-{["', ('  name = "${var.x}-{["', 0)),  # brackets inside a string
+        ('  x = ["a\\"]", {', ('  x = ["a\\"]", {', 2)),  # an escaped quote does not end it
+        ('  url = "http://x#y" # a comment (', ('  url = "http://x#y" ', 0)),
+        ("  rule = [ // the rules {", ("  rule = [ ", 1)),
+        ('  open = "unterminated {', ('  open = "unterminated {', 0)),
+    ],
+)
+def test_a_line_is_read_without_its_comment_and_with_the_brackets_it_leaves_open(line, expected):
+    assert _scan(line) == expected
