@@ -246,19 +246,27 @@ def render_dynamic(
             conf.pop("dynamic")
 
 
-def _render_source(
-    source: Dynamic, body: Any, resolve: Callable[[str, str], Any], scope: dict[str, Any]
-) -> list[dict[str, Any]] | None:
-    """The blocks one dynamic block generates, from Checkov's entry for it (its ``content``
-    as written, or the blocks it rendered); None when they cannot be known."""
+def dynamic_items(
+    source: Dynamic, resolve: Callable[[str, str], Any], scope: dict[str, Any]
+) -> list[tuple[Any, Any]] | None:
+    """The (key, value) pairs a dynamic block iterates, from its ``for_each`` as written; None
+    when they cannot be known. A dynamic block iterates any collection: a list's keys are its
+    indexes."""
     if source.for_each is None:
         return None
     try:
         value = evaluate(source.for_each, resolve, scope)
     except Unknown:
         return None
-    # a dynamic block iterates any collection: a list's keys are its indexes
-    items = list(enumerate(value)) if isinstance(value, list) else for_each_pairs(value)
+    return list(enumerate(value)) if isinstance(value, list) else for_each_pairs(value)
+
+
+def _render_source(
+    source: Dynamic, body: Any, resolve: Callable[[str, str], Any], scope: dict[str, Any]
+) -> list[dict[str, Any]] | None:
+    """The blocks one dynamic block generates, from Checkov's entry for it (its ``content``
+    as written, or the blocks it rendered); None when they cannot be known."""
+    items = dynamic_items(source, resolve, scope)
     if items is None:
         return None
     if isinstance(body, dict) and "content" in body:

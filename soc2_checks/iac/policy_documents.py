@@ -176,8 +176,8 @@ def _from_written(
     where: str,
 ) -> dict[str, Any]:
     """A statement whose actions or resources Checkov rendered in part, with those it could not
-    read taken from the source and evaluated as the module call sees them: terraform-aws-iam's ``resources =
-    coalescelist(var.bucket_arns, [...])``, the flow-log module's ``resources =
+    read taken from the source and evaluated as the module call sees them: terraform-aws-iam's
+    ``resources = coalescelist(var.bucket_arns, [...])``, the flow-log module's ``resources =
     local.create_log_group ? formatlist("%s:*", aws_cloudwatch_log_group.this[*].arn) :
     [var.destination]``. ``written`` is the statement as written (a literal ``sid`` that
     differs means the statements are not where they were expected: nothing is read)."""

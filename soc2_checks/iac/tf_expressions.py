@@ -52,17 +52,7 @@ _SKIPPED = object()  # the value of an operand that is parsed but not evaluated
 def evaluate(text: str, resolve: Resolve, scope: dict[str, Any] | None = None) -> Any:
     """The value of ``text`` (``${...}`` around it allowed), with the names of ``scope``
     bound (``each``). Raises ``Unknown``."""
-    text = text.strip()
-    if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
-        text = text[2:-1]
-    parser = _Parser(_tokens(text), resolve, scope)
-    try:
-        value = parser.conditional()
-    except RecursionError:
-        raise Unknown("nested too deeply") from None
-    if parser.peek() is not None:
-        raise Unknown(f"unexpected {parser.peek()!r}")
-    return value
+    return _parsed(text, resolve, scope, keeping=False)
 
 
 def evaluate_value(text: str, resolve: Resolve, scope: dict[str, Any] | None = None) -> Any:
@@ -70,13 +60,17 @@ def evaluate_value(text: str, resolve: Resolve, scope: dict[str, Any] | None = N
     known condition takes, an element, or the whole) is kept as an :class:`UnknownValue` of its
     text, as Terraform keeps an unknown value, instead of making all of it unknown. Raises
     ``Unknown`` only for text it cannot read."""
+    return _parsed(text, resolve, scope, keeping=True)
+
+
+def _parsed(text: str, resolve: Resolve, scope: dict[str, Any] | None, keeping: bool) -> Any:
     text = text.strip()
     if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
         text = text[2:-1]
     parser = _Parser(_tokens(text), resolve, scope)
-    parser.keeping = True
+    parser.keeping = keeping
     try:
-        value = parser.element()
+        value = parser.element() if keeping else parser.conditional()
     except RecursionError:
         raise Unknown("nested too deeply") from None
     if parser.peek() is not None:
@@ -304,28 +298,27 @@ def _coalescelist(args: list[Any]) -> Any:
     raise Invalid("coalescelist() of nothing but empty lists")
 
 
-_VERB = re.compile(r"%(.)")
 _FORMAT_VERB = re.compile(r"%[-+# 0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:\[\d+\])?[A-Za-z%]")
 
 
 def _format(spec: str, values: list[Any]) -> str:
-    """``format()``'s ``%s``, ``%d``, ``%v`` and ``%%`` on plain values; anything else is not
-    read (flags, widths, ``%q``)."""
+    """``format()``'s ``%s``, ``%d``, ``%v`` and ``%%`` on plain values; any other verb (flags,
+    widths, ``%q``) is not read."""
     remaining = list(values)
 
     def verb(m: re.Match[str]) -> str:
-        if m.group(1) == "%":
+        if m.group() == "%%":
             return "%"
-        if m.group(1) not in "sdv" or not remaining:
-            raise Unknown(f"format verb %{m.group(1)}")
+        if m.group() not in ("%s", "%d", "%v") or not remaining:
+            raise Unknown(f"format verb {m.group()}")
         value = remaining.pop(0)
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise Unknown("format() of a value that is not a string or number")
-        if m.group(1) == "d" and (not isinstance(value, (int, float)) or value != int(value)):
+        if m.group() == "%d" and (not isinstance(value, (int, float)) or value != int(value)):
             raise Invalid("%d of a value that is not a whole number")
         return str(int(value)) if isinstance(value, float) and value == int(value) else str(value)
 
-    return _VERB.sub(verb, spec)
+    return _FORMAT_VERB.sub(verb, spec)
 
 
 def formatlist_text(expression: str) -> str | None:

@@ -25,6 +25,7 @@ from typing import Any
 from .instances import (
     Item,
     count_value,
+    dynamic_items,
     each_instances,
     for_each_items,
     never_created,
@@ -734,13 +735,7 @@ class TfIndex:
         for written in dynamic_blocks(block.file, start, end):
             if written.name != name:
                 continue
-            if written.for_each is None:
-                return None
-            try:
-                value = evaluate(written.for_each, block._resolve or self._resolver(block), scope)
-            except Unknown:
-                return None
-            items = list(enumerate(value)) if isinstance(value, list) else for_each_pairs(value)
+            items = dynamic_items(written, block._resolve or self._resolver(block), scope)
             if items is None:
                 return None
             out.extend((written.content, {**scope, written.iterator: {"key": k, "value": v}}) for k, v in items)
