@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Unknown
 from . import cfn_values
 from .tf_expressions import Unknown as Unresolved
-from .tf_expressions import formatlist_text, interpolation_end
+from .tf_expressions import formatlist_text, interpolation_end, literal
 from .tf_graph import BlockRef
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation, unwrap
 
@@ -179,11 +179,10 @@ def _from_written(
     read taken from the source and evaluated as the module call sees them: terraform-aws-iam's
     ``resources = coalescelist(var.bucket_arns, [...])``, the flow-log module's ``resources =
     local.create_log_group ? formatlist("%s:*", aws_cloudwatch_log_group.this[*].arn) :
-    [var.destination]``. ``written`` is the statement as written (a literal ``sid`` that
-    differs means the statements are not where they were expected: nothing is read)."""
+    [var.destination]``. ``written`` is the statement as written, found by its place among the
+    written and generated ones: nothing is read from it unless it is the statement rendered."""
     arguments, scope = written
-    sid, written_sid = raw(stmt, "sid"), arguments.get("sid", "")
-    if isinstance(sid, str) and written_sid.startswith('"') and "${" not in written_sid and written_sid[1:-1] != sid:
+    if not _same_statement(stmt, arguments):
         return statement
     fixed = dict(statement)
     for attribute, key in _FIELDS:
@@ -196,6 +195,27 @@ def _from_written(
             continue
         fixed[key] = _tf_field(value, key, f"{where} {attribute}", evaluated=True)
     return fixed
+
+
+def _same_statement(stmt: dict[str, Any], arguments: dict[str, str]) -> bool:
+    """Every argument written as a literal (a ``sid``, an ``effect``, a list of actions) has
+    the value Checkov rendered, in any order."""
+    for attribute in ("sid", "effect", "actions", "not_actions", "resources", "not_resources"):
+        text = arguments.get(attribute)
+        if text is None:
+            continue
+        try:
+            value = literal(text)
+        except Unresolved:
+            continue  # refers to something: Checkov's rendering of it may differ
+        if _as_set(value) != _as_set(raw(stmt, attribute)):
+            return False
+    return True
+
+
+def _as_set(value: Any) -> list[str]:
+    """A literal as a sorted list of its elements' texts: Checkov sorts some lists (actions)."""
+    return sorted(repr(v) for v in (value if isinstance(value, list) else [value]))
 
 
 def _statements_of(doc: Any, where: str) -> list[Any]:

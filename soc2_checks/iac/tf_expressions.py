@@ -78,6 +78,12 @@ def _parsed(text: str, resolve: Resolve, scope: dict[str, Any] | None, keeping: 
     return value
 
 
+def literal(text: str) -> Any:
+    """The value of text that refers to nothing (``["s3:GetObject"]``); raises ``Unknown``
+    for any other."""
+    return _parsed(text, _no_references, None, keeping=False)
+
+
 def evaluate_count(text: str, resolve: Resolve) -> int | None:
     """A ``count`` expression's number, or None when it cannot be known."""
     try:
@@ -968,7 +974,7 @@ def with_optional_defaults(type_text: Any, value: Any) -> Any:
             defaults[name] = None
             continue
         try:
-            defaults[name] = evaluate(default_text, _no_references)
+            defaults[name] = literal(default_text)
         except Unknown:
             continue  # a default it cannot read: the attribute stays missing (unknown)
 
@@ -1001,4 +1007,4 @@ def _split_first_argument(text: str) -> tuple[str, str | None]:
 
 
 def _no_references(kind: str, name: str) -> Any:
-    raise Unknown(f"{kind}.{name} in a type default")
+    raise Unknown(f"{kind}.{name} where a literal value is expected")

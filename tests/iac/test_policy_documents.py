@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from soc2_checks.iac.parts import Part
 from soc2_checks.iac.policy_documents import cfn_document, tf_data_document, tf_document
-from soc2_checks.iac.tf_graph import TfBlock
+from soc2_checks.iac.tf_graph import TfBlock, TfIndex
 from soc2_checks.model import Status, Unknown
 from soc2_checks.views.iam import IdentityPolicy
 
@@ -148,3 +148,45 @@ def test_a_resource_that_is_one_expression_with_nested_interpolations_could_be_a
     arn_pattern = "arn:aws:logs:*:*:log-group:${var.name}:*"  # text around an interpolation is never "*"
     doc = tf_document({"Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": arn_pattern}]}, "p")
     assert status(registry, "SOC2_AWS_6", _policy(doc)) == Status.PASSED
+
+
+WRITTEN = """\
+data "aws_iam_policy_document" "this" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::reports/*"]
+  }
+  statement {
+    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    resources = coalescelist(var.buckets, ["*"])
+  }
+}
+"""
+READ = {"actions": [["s3:GetObject"]], "resources": [["arn:aws:s3:::reports/*"]]}
+WRITE = {"actions": [["s3:DeleteObject", "s3:PutObject"]], "resources": ["coalescelist(var.buckets,['*'])"]}  # sorted
+
+
+def _written_document(tmp_path, statements):
+    (tmp_path / "main.tf").write_text(WRITTEN)
+    conf = {"__start_line__": 1, "__end_line__": 10, "statement": statements}
+    block = TfBlock("aws_iam_policy_document.this", "aws_iam_policy_document", conf, str(tmp_path / "main.tf"), "/r")
+    block.kind = "data"
+    index = TfIndex([block])
+    index._variables = {"/r\0buckets": {"default": []}}
+    block.settle_with(index)
+    return tf_data_document(block, index)
+
+
+def test_a_statement_checkov_left_as_text_is_read_from_its_source(tmp_path, registry):
+    v = verdict(registry, "SOC2_AWS_6", _policy(_written_document(tmp_path, [READ, WRITE])))
+    assert v.status == Status.FAILED and v.message.endswith("on Resource '*'.")
+    assert "Cannot be confirmed" not in v.message
+
+
+def test_a_written_statement_is_read_only_where_it_is_the_one_rendered(tmp_path, registry):
+    """Were the rendered statements in another order than the written ones, the second
+    statement's expression must not be read from the first one's source (whose resource is
+    one bucket's objects): the actions written as literals tell them apart."""
+    v = verdict(registry, "SOC2_AWS_6", _policy(_written_document(tmp_path, [WRITE, READ])))
+    assert v.status == Status.FAILED and v.message.startswith("Cannot be confirmed: ")
+    assert "statement 1 resources is \"coalescelist(var.buckets,['*'])\"" in v.message
