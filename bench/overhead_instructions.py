@@ -144,8 +144,11 @@ def summary(report: dict) -> str:
 Python {report["python"]}, {report["valgrind"]}). Each variant of `bench/overhead_parts.py` run once under
 `valgrind --tool=cachegrind --cache-sim=no` with `PYTHONHASHSEED=0`, which counts the instructions
 the whole process executes (start-up, import, parse, graph, checks, output). The count does not
-depend on what else the machine runs: repeated runs agree to within 0.3%, where CPU time
-moves by several points. Overhead is the count with the SOC 2 checks over the count without:
+depend on what else the machine runs, but it is not exact: Checkov parses with threads, so
+repeated runs of the same command differ by up to about 0.2% of the count (0.16 billion
+instructions at 5,000 resources, Checkov alone), which moves an overhead figure by up to about
+0.2 points either way. CPU time moves by several points. Overhead is the count with the SOC 2
+checks over the count without:
 
 {HEADER}
 {chr(10).join(rows)}
