@@ -27,13 +27,14 @@ from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolat
 if TYPE_CHECKING:
     from .tf_graph import TfBlock, TfIndex
 
-STRING_FIELDS = ("Action", "NotAction", "Resource", "NotResource")
 _FIELDS = (
     ("actions", "Action"),
     ("not_actions", "NotAction"),
     ("resources", "Resource"),
     ("not_resources", "NotResource"),
 )
+"""A Terraform statement's list arguments and the policy JSON keys they become."""
+STRING_FIELDS = tuple(key for _, key in _FIELDS)
 _ARN_LIKE_ATTRIBUTES = ("arn", "id", "name", "bucket", "repository_url", "invoke_arn")
 _MAX_DEPTH = 5
 

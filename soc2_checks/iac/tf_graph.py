@@ -695,11 +695,13 @@ class TfIndex:
         if written:
             m = _COUNT_INDEX.search(block.address)
             scope = {"count": {"index": int(m.group(1))}} if m else {}
-            render_dynamic(block.conf, written, block._resolve or self._resolver(block), scope)
+            render_dynamic(block.conf, written, self._resolver(block), scope)
 
     def _resolver(self, block: TfBlock) -> Callable[[str, str], Any]:
         """Reads ``var.x``, ``local.x`` and ``data.aws_iam_policy_document.x`` as the block's
-        module call sees them."""
+        module call sees them (the block's own, once it has one)."""
+        if block._resolve is not None:
+            return block._resolve
         return self._scope(block.module_prefix, block.root, os.path.dirname(block.file))
 
     def _scope(self, prefix: str, root: str, folder: str, documents: bool = True) -> Callable[[str, str], Any]:
@@ -718,7 +720,7 @@ class TfIndex:
         text = _written(block, name)
         if text is None:
             raise Unknown(f"{name} is not in the source")
-        return evaluate(text, block._resolve or self._resolver(block))
+        return evaluate(text, self._resolver(block))
 
     def nested_sources(self, block: TfBlock, name: str) -> list[tuple[dict[str, str], dict[str, Any]]] | None:
         """The arguments as written of each of the block's nested blocks ``name``, with the
@@ -735,7 +737,7 @@ class TfIndex:
         for written in dynamic_blocks(block.file, start, end):
             if written.name != name:
                 continue
-            items = dynamic_items(written, block._resolve or self._resolver(block), scope)
+            items = dynamic_items(written, self._resolver(block), scope)
             if items is None:
                 return None
             out.extend((written.content, {**scope, written.iterator: {"key": k, "value": v}}) for k, v in items)
@@ -745,7 +747,7 @@ class TfIndex:
         """An expression written in the block, evaluated as its module call sees it, with the
         parts that cannot be known kept as their text (see ``evaluate_value``); raises
         ``Unknown`` for text that cannot be read."""
-        return to_conf(evaluate_value(text, block._resolve or self._resolver(block), scope))
+        return to_conf(evaluate_value(text, self._resolver(block), scope))
 
     def _data_source(self, name: str, prefix: str, root: str) -> Any:
         """``data.aws_iam_policy_document.x`` in a module: an object whose ``json`` is the
