@@ -16,11 +16,13 @@ twenty times slower than a plain run; no cache simulation, only the instruction 
   Checkov's work per call);
 
 each with ``-o json`` (what ``overhead_parts.py`` and ``iac_bench.py`` use), and the first two
-also with Checkov's default output (``cli``). The replay file is written first by an unmeasured
-full run. Instructions are not time (a cache miss costs more than an addition), but for the same
+also with Checkov's default output (``cli``), the command the target names. The replay file is
+written first by an unmeasured full run. Checkov parses with threads, so a count moves by up to
+about 0.2% from one run to the next: ``--repeat N`` counts the default-output pair N times and
+reports the medians. Instructions are not time (a cache miss costs more than an addition), but for the same
 program on the same machine the two move together; ``bench/RESULTS.md`` gives both.
 
-    python bench/overhead_instructions.py --sizes 500 2000 5000 --write-results
+    python bench/overhead_instructions.py --sizes 500 2000 5000 --repeat 3 --write-results
 """
 
 from __future__ import annotations
@@ -94,7 +96,26 @@ def count(variant: str, output: str, tree: Path, replay: Path, checkov_dir: str,
     return figures
 
 
-def measure(sizes: list[int], jobs: int) -> dict:
+def runs_of(repeat: int) -> list[tuple[str, str, str]]:
+    """(name, variant, output) of every count: the default-output pair ``repeat`` times."""
+    out = [(f"{variant}/{output}", variant, output) for variant, output in RUNS]
+    for i in range(2, repeat + 1):
+        out += [(f"{variant}/cli#{i}", variant, "cli") for variant in ("without", "full")]
+    return out
+
+
+def counts(runs: dict, name: str) -> list[int]:
+    """Every count of one variant and output: ``name`` and its repeats (``name#2``...)."""
+    return [figures["instructions"] for key, figures in runs.items() if key.split("#")[0] == name]
+
+
+def median(values: list[int]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def measure(sizes: list[int], jobs: int, repeat: int = 1) -> dict:
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: this benchmark counts instructions with its cachegrind tool")
     env = {**bench_env(), "PYTHONHASHSEED": "0"}
@@ -114,8 +135,8 @@ def measure(sizes: list[int], jobs: int) -> dict:
         record_replay(tree, replay, checkov_dir, env)
         with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
             futures = {
-                f"{variant}/{output}": pool.submit(count, variant, output, tree, replay, checkov_dir, env)
-                for variant, output in RUNS
+                name: pool.submit(count, variant, output, tree, replay, checkov_dir, env)
+                for name, variant, output in runs_of(repeat)
             }
             report["sizes"][size] = {name: f.result() for name, f in futures.items()}
         for name, figures in report["sizes"][size].items():
@@ -128,14 +149,27 @@ def summary(report: dict) -> str:
     for size, runs in report["sizes"].items():
         base = runs["without/json"]["instructions"]
         full, replay, calls = (runs[f"{v}/json"]["instructions"] / base - 1 for v in ("full", "replay", "calls"))
-        cli = runs["full/cli"]["instructions"] / runs["without/cli"]["instructions"] - 1
+        without_cli, full_cli = counts(runs, "without/cli"), counts(runs, "full/cli")
+        cli = median(full_cli) / median(without_cli) - 1
+        if len(full_cli) > 1:  # every pairing of a count with and a count without
+            spread = [f / w - 1 for f in full_cli for w in without_cli]
+            cli_text = f"**{cli * 100:+.2f}%** ({min(spread) * 100:+.2f}% to {max(spread) * 100:+.2f}%)"
+        else:
+            cli_text = f"**{cli * 100:+.2f}%**"
         full_run = runs["full/json"]
         rows.append(
             f"| {int(size):,} | {base / 1e9:.2f} G | **{full * 100:+.2f}%** | {replay * 100:+.2f}% "
             f"| {calls * 100:+.2f}% | {(replay - calls) * 100:+.2f}% | {(full - replay) * 100:+.2f}% "
-            f"| {runs['without/cli']['instructions'] / 1e9:.2f} G | **{cli * 100:+.2f}%** "
+            f"| {median(without_cli) / 1e9:.2f} G | {cli_text} "
             f"| {full_run['calls']:,} / {full_run['records']:,} |"
         )
+    repeat = max(len(counts(runs, "full/cli")) for runs in report["sizes"].values())
+    repeats = (
+        f"the default-output pair was counted {repeat} times per size: its figure is the median count with over "
+        "the median count without, and the range pairs every count with every count without."
+        if repeat > 1
+        else "each variant was counted once."
+    )
     invocations = report.get("invocations", [report["argv"]])
     commands = " and ".join(f"`python bench/overhead_instructions.py {' '.join(argv)}`" for argv in invocations)
     return f"""{SECTION}
@@ -147,8 +181,8 @@ the whole process executes (start-up, import, parse, graph, checks, output). The
 depend on what else the machine runs, but it is not exact: Checkov parses with threads, so
 repeated runs of the same command differ by up to about 0.2% of the count (0.16 billion
 instructions at 5,000 resources, Checkov alone), which moves an overhead figure by up to about
-0.2 points either way. CPU time moves by several points. Overhead is the count with the SOC 2
-checks over the count without:
+0.2 points either way; {repeats} CPU time moves by several points. Overhead is the count with the
+SOC 2 checks over the count without:
 
 {HEADER}
 {chr(10).join(rows)}
@@ -167,6 +201,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000])
     parser.add_argument("--jobs", type=int, default=2, help="runs under valgrind at once (counts do not depend on it)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="count the default-output pair this many times (the medians are reported)"
+    )
     parser.add_argument("--write-results", action="store_true", help="update the section of bench/RESULTS.md")
     parser.add_argument("--report-only", action="store_true", help="rewrite the report from the last run")
     parser.add_argument(
@@ -177,7 +214,7 @@ def main() -> None:
     if args.report_only:
         report = json.loads(saved.read_text())
     else:
-        report = measure(args.sizes, args.jobs)
+        report = measure(args.sizes, args.jobs, args.repeat)
         report["argv"] = sys.argv[1:]
         if args.add:
             earlier = json.loads(saved.read_text())

@@ -279,7 +279,9 @@ def _shared_base() -> type:
                 )
             if verdict is None:
                 return {"result": CheckResult.UNKNOWN, "evaluated_keys": []}  # not applicable: no result
-            self.details = [verdict.message, *verdict.details]
+            # Checkov prints the details under every record: a detail the message already
+            # quotes (each offending statement of a policy) would be printed twice
+            self.details = [verdict.message, *(d for d in verdict.details if d not in verdict.message)]
             if verdict.status == Status.ERROR:
                 self.details.insert(0, "ERROR: the check could not decide; treated as FAILED.")
             result: dict[str, Any] = {

@@ -122,3 +122,18 @@ def test_unparseable_files_are_errors_not_silence(tmp_path, registry):
     errors = {(r.check_id, r.resource.id) for r in scan.results if r.status == Status.ERROR}
     assert ("SOC2_AWS_11", "broken.tf") in errors
     assert not [r for r in scan.results if r.resource.id == "chart.yaml"]
+
+
+def test_a_plain_checkov_record_does_not_repeat_what_its_message_says():
+    """A policy's message quotes each offending statement; Checkov prints the message and the
+    details one under the other, so a detail the message holds is left out."""
+    registry = load(load_entry_points=False).registry
+    register(registry)
+    instance = _class_for(Source.TERRAFORM)(registry.get("SOC2_AWS_6"), ["aws_iam_policy"])
+    document = '{"Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}'
+    conf = {"name": ["ci"], "policy": [document], "__address__": "aws_iam_policy.ci"}
+    instance.run("/main.tf", conf, "ci", "aws_iam_policy", {})
+    assert instance.details == [
+        "Policy ci allows non-read-only actions on every resource: statement 1 allows logs:PutLogEvents on "
+        "Resource '*'."
+    ]
