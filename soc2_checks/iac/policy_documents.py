@@ -282,7 +282,7 @@ def _tf_scalar(value: Any, key: str, where: str, evaluated: bool = False) -> Any
         return Unknown(f"{where} is {value!r}, a list Checkov wrote out as text, which cannot be resolved")
     if not is_expression(value):
         return value
-    if key in ("Resource", "NotResource") and not _is_pure_reference(value):
+    if key in ("Resource", "NotResource") and not _is_pure_reference(value) and _is_pattern(value):
         return value  # literal text around an interpolation: an ARN pattern, never exactly "*"
     if key in ("Resource", "NotResource") and _is_arn_reference(value):
         return value  # another resource's ARN or ID
@@ -300,6 +300,27 @@ def _is_pure_reference(value: str) -> bool:
     if s.startswith("${"):
         return interpolation_end(s, 0) == len(s)
     return "${" not in s and is_expression(s)
+
+
+def _is_pattern(value: str) -> bool:
+    """A template such as ``arn:aws:s3:::${var.bucket}/*`` is never exactly ``*``: every value
+    of it holds its text around the interpolations, unless that text is empty or ``*``
+    (``"*${var.suffix}"`` may be). Text that is itself an expression is not such a template:
+    Checkov renders ``format(v, var.arn)`` in a ``for`` as ``flatten([... format(v,${var.x})])``."""
+    text = _literal_text(value)
+    return text not in ("", "*") and not is_expression(text)
+
+
+def _literal_text(value: str) -> str:
+    """A template's text without its interpolations: what every value of it holds."""
+    out, i = [], 0
+    while i < len(value):
+        if value.startswith("${", i):
+            i = interpolation_end(value, i)
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
 
 
 def _is_arn_reference(value: str) -> bool:

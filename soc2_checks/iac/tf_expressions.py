@@ -327,6 +327,48 @@ def _format(spec: str, values: list[Any]) -> str:
     return _FORMAT_VERB.sub(verb, spec)
 
 
+def _format_function(args: list[Any]) -> Any:
+    spec, *values = args
+    if not isinstance(spec, str):
+        raise Invalid("format() without a format string")
+    return _format(spec, values)
+
+
+_TEMPLATE_SYNTAX = re.compile(r'["\\]|[$%]\{')
+
+
+def _format_template(spec: str, values: list[Any]) -> UnknownValue:
+    """``format("%v:*", <unknown>)`` written as the string template it equals
+    (``"${<unknown>}:*"``): a string whose literal text is known, kept as an unknown value like
+    a template written in the source. Only ``%s``, ``%v`` and ``%%``, and text that needs no
+    escaping in a template, are written so."""
+    if any(_TEMPLATE_SYNTAX.search(part) for part in _FORMAT_VERB.split(spec)):
+        raise Unknown("format() whose text needs escaping in a template")
+    remaining = list(values)
+    out: list[str] = []
+    at = 0
+    for m in _FORMAT_VERB.finditer(spec):
+        out.append(spec[at : m.start()])
+        at = m.end()
+        if m.group() == "%%":
+            out.append("%")
+            continue
+        if m.group() not in ("%s", "%v") or not remaining:
+            raise Unknown(f"format verb {m.group()} of a value that is not known")
+        value = remaining.pop(0)
+        if isinstance(value, UnknownValue):
+            body = value.template_body()
+            out.append("${" + value.text + "}" if body is None else body)
+        elif isinstance(value, str) and not _TEMPLATE_SYNTAX.search(value):
+            out.append(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(_format("%v", [value]))
+        else:
+            raise Unknown("format() of a value that cannot be written into a template")
+    out.append(spec[at:])
+    return UnknownValue('"' + "".join(out) + '"')
+
+
 def formatlist_text(expression: str) -> str | None:
     """The text every element of ``formatlist("<format>", ...)`` holds whatever the values
     (the format's literal text, without its verbs and interpolations), or None when
@@ -392,7 +434,7 @@ def _flatten(args: list[Any]) -> Any:
         raise Invalid("flatten() of a non-list")
     out: list[Any] = []
     for item in value:
-        if isinstance(item, UnknownValue):
+        if isinstance(item, UnknownValue) and item.template_body() is None:
             raise Unknown("flatten() of an element that is not known")  # it may be a list
         out.extend(_flatten([item]) if isinstance(item, list) else [item])
     return out
@@ -403,6 +445,7 @@ _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "flatten": _flatten,
     "coalesce": _coalesce,
     "coalescelist": _coalescelist,
+    "format": _format_function,
     "formatlist": _formatlist,
     "split": _split,
     "join": _join,
@@ -600,8 +643,9 @@ class _Parser:
         if self.peek() == "(":
             self.take("(")
             args: list[Any] = []
+            argument = self.element if self.keeping else self.conditional
             while self.peek() != ")":
-                args.append(self.conditional())
+                args.append(argument())
                 if self.peek() == ",":
                     self.take(",")
                 elif self.peek() == "...":
@@ -612,6 +656,8 @@ class _Parser:
             if self.skipping:
                 return _SKIPPED
             function = _FUNCTIONS.get(text)
+            if text == "format" and args and isinstance(args[0], str) and has_unknown(args[1:]):
+                return _format_template(args[0], args[1:])
             if function is None:
                 raise Unknown(f"{text}() is not supported")
             if any(isinstance(a, UnknownValue) for a in args) or (
@@ -632,10 +678,14 @@ class _Parser:
             return self.scope[text]
         raise Unknown(f"{text} is not known here")
 
-    def template(self, text: str) -> str:
+    def template(self, text: str) -> Any:
         """``"arn:${local.partition}:iam::aws:policy/X"``: each interpolation evaluated and
-        written in; a directive (``%{if}``) is not read."""
+        written in; a directive (``%{if}``) is not read. While ``keeping``, a template with an
+        interpolation that cannot be known is an ``UnknownValue`` of the template with the
+        known ones written in (``"${aws_s3_bucket.b.arn}/logs-acme"``)."""
         out: list[str] = []
+        kept: list[str] = []  # the template as source text, with what is known written in
+        unknown = False
         body = text[1:-1]
         i = 0
         while i < len(body):
@@ -643,21 +693,35 @@ class _Parser:
                 raise Unknown("template directive")
             if body.startswith("${", i):
                 end = _interpolation_end(body, i)
-                value = evaluate(body[i + 2 : end - 1], self.resolve, self.scope)
+                try:
+                    value = evaluate(body[i + 2 : end - 1], self.resolve, self.scope)
+                except Invalid:
+                    raise
+                except Unknown:
+                    if not self.keeping:
+                        raise
+                    unknown = True
+                    kept.append(body[i:end])
+                    i = end
+                    continue
                 if isinstance(value, bool):
-                    out.append("true" if value else "false")
+                    written = "true" if value else "false"
                 elif isinstance(value, (str, int, float)):
-                    out.append(str(value))
+                    written = str(value)
                 else:
                     raise Unknown("a collection or null in a string template")
+                out.append(written)
+                kept.append(written if not _TEMPLATE_SYNTAX.search(written) else body[i:end])
                 i = end
             elif body[i] == "\\" and i + 1 < len(body):
                 out.append({"n": "\n", "t": "\t"}.get(body[i + 1], body[i + 1]))
+                kept.append(body[i : i + 2])
                 i += 2
             else:
                 out.append(body[i])
+                kept.append(body[i])
                 i += 1
-        return "".join(out)
+        return UnknownValue('"' + "".join(kept) + '"') if unknown else "".join(out)
 
     def try_(self) -> Any:
         """``try(a, b, ...)``: the first argument that is not an error. An argument that is
@@ -704,6 +768,8 @@ class _Parser:
             kind, key = self.take()
             if kind == "template":
                 key = self.template(key)
+                if isinstance(key, UnknownValue):
+                    raise Unknown("an object key that is not known")
             elif kind == "op" and key == "(":
                 key = self.conditional()
                 self.take(")")
@@ -766,6 +832,7 @@ class _Parser:
             else:
                 bound[names[0]] = value
             body = _Parser(self.tokens[start:end], self.resolve, bound)
+            body.keeping = self.keeping
             produced = body.for_body(close)
             if body.peek() is not None:
                 raise Unknown("unexpected text in a for expression")
@@ -800,7 +867,7 @@ class _Parser:
     def for_body(self, close: str) -> tuple[Any, Any] | None:
         """One element: (key, value), or None when its ``if`` filters it out."""
         key = None
-        value = self.conditional()
+        value = self.element() if self.keeping and close == "]" else self.conditional()
         if close == "}":
             self.take("=>")
             key, value = value, self.conditional()
@@ -823,14 +890,21 @@ class UnknownValue:
 
     text: str
 
+    def template_body(self) -> str | None:
+        """The text between the quotes when the value is a string template
+        (``"arn:${local.partition}:iam::aws:policy/X"``): a string, of which that text is
+        known; None for any other expression."""
+        text = self.text
+        if len(text) > 1 and text[0] == text[-1] == '"' and _template_end(text, 0) == len(text):
+            return text[1:-1]
+        return None
+
 
 def to_conf(value: Any) -> Any:
     """An evaluated value as Checkov writes configuration: unknown elements as ``${text}``."""
     if isinstance(value, UnknownValue):
-        text = value.text
-        if len(text) > 1 and text[0] == text[-1] == '"' and _template_end(text, 0) == len(text):
-            return text[1:-1]  # a string template: "arn:${local.partition}:iam::aws:policy/X"
-        return "${" + text + "}"
+        body = value.template_body()
+        return "${" + value.text + "}" if body is None else body
     if isinstance(value, dict):
         return {k: to_conf(v) for k, v in value.items()}
     if isinstance(value, list):

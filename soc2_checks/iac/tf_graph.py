@@ -756,20 +756,27 @@ class TfIndex:
         ``aws``: no rule depends on the partition (``AdministratorAccess`` is the same policy in
         each, and ``arn:aws-cn:s3:::*`` no more every resource than ``arn:aws:s3:::*``), and
         modules write it into every ARN. Other data sources are unknown."""
+        blocks = self._by_base.get(f"{root}\0data.{prefix}{name}")
         if name.startswith("aws_partition."):
-            return Partial(partition=ANY_PARTITION)
+            # with ``count``, ``data.aws_partition.current[0].partition`` (terraform-aws-eks)
+            return self._data_instances(name, blocks or [], lambda b: Partial(partition=ANY_PARTITION))
         if not name.startswith("aws_iam_policy_document."):
             raise Unknown(f"data.{name}")
-        blocks = self._by_base.get(f"{root}\0data.{prefix}{name}")
         if not blocks:
             raise Unknown(f"data.{name} is not in the module")
+        return self._data_instances(name, blocks, lambda b: Partial(json=BlockRef(b)))
+
+    def _data_instances(self, name: str, blocks: list[TfBlock], value: Callable[[TfBlock | None], Any]) -> Any:
+        """A data source's value, or the list of its instances' values for one with ``count``
+        (instances that do not exist left out). A data source the graph does not hold is
+        taken as declared without ``count``."""
         if not any(_COUNT_INDEX.search(b.address) or "count" in b.conf for b in blocks):
-            if len(blocks) != 1:
+            if len(blocks) > 1:
                 raise Unknown(f"data.{name} is declared twice")
-            return Partial(json=BlockRef(blocks[0]))
+            return value(blocks[0] if blocks else None)
         if any(b._count is not None for b in blocks):
             raise Unknown(f"data.{name} has instances Checkov did not expand")
-        return [Partial(json=BlockRef(b)) for b in sorted(blocks, key=lambda b: b.address) if b.exists]
+        return [value(b) for b in sorted(blocks, key=lambda b: b.address) if b.exists]
 
     def _source_argument(self, block: TfBlock, name: str, expanded: re.Pattern[str]) -> str | None:
         """The text of the block's ``count`` or ``for_each`` in the source; None when the block

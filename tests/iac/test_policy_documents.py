@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from soc2_checks.iac.parts import Part
 from soc2_checks.iac.policy_documents import cfn_document, tf_data_document, tf_document
 from soc2_checks.iac.tf_graph import TfBlock, TfIndex
@@ -148,6 +150,21 @@ def test_a_resource_that_is_one_expression_with_nested_interpolations_could_be_a
     arn_pattern = "arn:aws:logs:*:*:log-group:${var.name}:*"  # text around an interpolation is never "*"
     doc = tf_document({"Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": arn_pattern}]}, "p")
     assert status(registry, "SOC2_AWS_6", _policy(doc)) == Status.PASSED
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "*${var.suffix}",  # "*" when the suffix is empty
+        "${var.prefix}*",
+        # Checkov's partial rendering of ``[for v in ["%v"] : format(v, var.arn)]``: an expression, not an ARN
+        "flatten([for _ , v in ['%v'] : format(v,${var.arn})])",
+    ],
+)
+def test_text_around_an_interpolation_is_a_pattern_only_when_it_cannot_be_a_wildcard(registry, resource):
+    doc = tf_document({"Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": resource}]}, "p")
+    v = verdict(registry, "SOC2_AWS_6", _policy(doc))
+    assert v.status == Status.FAILED and v.message.startswith("Cannot be confirmed")
 
 
 WRITTEN = """\

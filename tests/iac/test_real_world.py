@@ -273,3 +273,30 @@ def test_statement_resources_checkov_renders_in_part_are_read_from_the_source(tf
         "Cannot be confirmed: data.module.log_writer_unknown_destination.aws_iam_policy_document.this "
         "statement 2 resources is 'var.destination', which cannot be resolved from the source."
     )
+
+
+def test_statement_resources_a_for_expression_formats_are_read_from_the_source(tf):
+    """terraform-aws-lambda's logs policy: ``resources = flatten([for _, v in ["%v:*",
+    "%v:*:*"] : format(v, local.log_group_arn)])``. Checkov renders it in part, as text with
+    the variable's interpolation inside (``flatten([... format(v,${var.x})])``), which read as
+    an ARN pattern: a false PASS where the ARN is a variable without a value. It is evaluated
+    from the source: text around the ARN is never "*", and an ARN of "*" fails."""
+    own = tf[("SOC2_AWS_6", "module.lambda_logs_own_group.aws_iam_policy.logs")]
+    assert own.status == Status.PASSED
+    any_group = tf[("SOC2_AWS_6", "module.lambda_logs_any_group.aws_iam_policy.logs")]
+    assert any_group.status == Status.FAILED
+    assert any_group.message.endswith("logs:CreateLogStream, logs:PutLogEvents on Resource '*'.")
+    unknown = tf[("SOC2_AWS_6", "module.lambda_logs_unknown_group.aws_iam_policy.logs")]
+    assert unknown.status == Status.FAILED and unknown.message.startswith("Cannot be confirmed")
+
+
+def test_arns_through_a_partition_data_source_with_count_are_read(tf):
+    """terraform-aws-eks: ``partition = try(data.aws_partition.current[0].partition, "")``
+    with ``count`` on the data source, written into ``"arn:${local.partition}:iam::aws:policy"``
+    and from there into every attachment of an AWS-managed policy. The instance index left
+    the partition, and so every attachment, "cannot be confirmed"."""
+    managed = tf[("SOC2_AWS_5", "module.partition_managed.aws_iam_role_policy_attachment.this")]
+    assert managed.status == Status.PASSED
+    admin = tf[("SOC2_AWS_5", "module.partition_admin.aws_iam_role_policy_attachment.this")]
+    assert admin.status == Status.FAILED
+    assert admin.message.startswith("Instance AdministratorAccess: IAM role cluster has the AWS-managed")

@@ -225,3 +225,27 @@ def test_the_text_every_formatlist_element_holds():
     assert formatlist_text('formatlist("100%%", var.x)') == "100%"
     assert formatlist_text("concat(var.x)") is None
     assert formatlist_text("formatlist(var.format, var.x)") is None
+
+
+def test_format_and_a_value_written_into_a_template_keep_their_known_text():
+    """terraform-aws-lambda's logs policy: ``resources = flatten([for _, v in ["%v:*",
+    "%v:*:*"] : format(v, local.log_group_arn)])``, with the log group's ARN known only when
+    applied. Each element is a string whose text around that ARN is known, written as the
+    template it equals; any operation on it stays unknown."""
+    assert evaluate('format("%s-%d", "a", 3)', resolve) == "a-3"
+    text = 'flatten([for _, v in ["%v:*", "%v:*:*"] : format(v, var.arn)])'
+    assert to_conf(evaluate_value(text, resolve)) == ["${var.arn}:*", "${var.arn}:*:*"]
+    with pytest.raises(Unknown):
+        evaluate(text, resolve)  # a value, not a template: unknown
+    assert to_conf(evaluate_value('[for v in ["a", "b"] : "${v}-${var.name}-${var.arn}"]', resolve)) == [
+        "a-x-${var.arn}",
+        "b-x-${var.arn}",
+    ]
+    assert to_conf(evaluate_value('[format("%v", var.arn), format("%d", var.arn)]', resolve)) == [
+        "${var.arn}",
+        '${format("%d", var.arn)}',  # only %s and %v are written into a template
+    ]
+    assert evaluate_value('"${var.arn}" == "*"', resolve) == UnknownValue('"${var.arn}" == "*"')
+    assert evaluate_value("flatten([var.arn])", resolve) == UnknownValue("flatten([var.arn])")  # it may be a list
+    with pytest.raises(Unknown):
+        evaluate_value('{"${var.arn}" = 1}', resolve)  # an object key that is not known
