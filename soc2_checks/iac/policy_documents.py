@@ -305,22 +305,30 @@ def _is_pure_reference(value: str) -> bool:
 def _is_pattern(value: str) -> bool:
     """A template such as ``arn:aws:s3:::${var.bucket}/*`` is never exactly ``*``: every value
     of it holds its text around the interpolations, unless that text is empty or ``*``
-    (``"*${var.suffix}"`` may be). Text that is itself an expression is not such a template:
+    (``"*${var.suffix}"`` may be), where only interpolations that are ARNs settle it
+    (``"${aws_s3_bucket.b.arn}*"``). Text that is itself an expression is not such a template:
     Checkov renders ``format(v, var.arn)`` in a ``for`` as ``flatten([... format(v,${var.x})])``."""
-    text = _literal_text(value)
-    return text not in ("", "*") and not is_expression(text)
+    text, interpolations = _template_parts(value)
+    if is_expression(text):
+        return False
+    return text not in ("", "*") or all(_is_arn_reference(i) for i in interpolations)
 
 
-def _literal_text(value: str) -> str:
-    """A template's text without its interpolations: what every value of it holds."""
-    out, i = [], 0
+def _template_parts(value: str) -> tuple[str, list[str]]:
+    """A template's text without its interpolations (what every value of it holds), and the
+    interpolations."""
+    text: list[str] = []
+    interpolations: list[str] = []
+    i = 0
     while i < len(value):
         if value.startswith("${", i):
-            i = interpolation_end(value, i)
+            end = interpolation_end(value, i)
+            interpolations.append(value[i:end])
+            i = end
         else:
-            out.append(value[i])
+            text.append(value[i])
             i += 1
-    return "".join(out)
+    return "".join(text), interpolations
 
 
 def _is_arn_reference(value: str) -> bool:

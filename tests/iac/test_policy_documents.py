@@ -167,6 +167,12 @@ def test_text_around_an_interpolation_is_a_pattern_only_when_it_cannot_be_a_wild
     assert v.status == Status.FAILED and v.message.startswith("Cannot be confirmed")
 
 
+def test_text_around_arns_is_a_pattern_even_when_it_is_only_a_wildcard(registry):
+    resource = "${aws_s3_bucket.logs.arn}*"  # an ARN is never empty
+    doc = tf_document({"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": resource}]}, "p")
+    assert status(registry, "SOC2_AWS_6", _policy(doc)) == Status.PASSED
+
+
 WRITTEN = """\
 data "aws_iam_policy_document" "this" {
   statement {
