@@ -286,7 +286,7 @@ def _tf_scalar(value: Any, key: str, where: str, evaluated: bool = False) -> Any
         return value  # literal text around an interpolation: an ARN pattern, never exactly "*"
     if key in ("Resource", "NotResource") and _is_arn_reference(value):
         return value  # another resource's ARN or ID
-    if key in ("Resource", "NotResource") and evaluated and formatlist_text(value) not in (None, "", "*"):
+    if key in ("Resource", "NotResource") and evaluated and _holds_text(formatlist_text(value)):
         return value  # formatlist("%s:*", ...): every element holds text of its own, never exactly "*"
     if key in ("Action", "NotAction") and not _is_pure_reference(value):
         return value  # "s3:${var.verb}" is judged as the unknown action it is
@@ -311,7 +311,13 @@ def _is_pattern(value: str) -> bool:
     text, interpolations = _template_parts(value)
     if is_expression(text):
         return False
-    return text not in ("", "*") or all(_is_arn_reference(i) for i in interpolations)
+    return _holds_text(text) or all(_is_arn_reference(i) for i in interpolations)
+
+
+def _holds_text(text: str | None) -> bool:
+    """Text every value of an expression holds keeps it from being exactly ``*``, unless the
+    text is empty or ``*`` itself (an empty interpolation beside it)."""
+    return text is not None and text not in ("", "*")
 
 
 def _template_parts(value: str) -> tuple[str, list[str]]:
