@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Unknown
 from . import cfn_values
+from .tf_expressions import NULLS, formatlist_text, interpolation_end, literal, try_arguments
 from .tf_expressions import Unknown as Unresolved
-from .tf_expressions import formatlist_text, interpolation_end, literal
 from .tf_graph import BlockRef
 from .values import ABSENT, expand_dynamic, is_expression, raw, strip_interpolation, unwrap
 
@@ -339,6 +339,10 @@ def _template_parts(value: str) -> tuple[str, list[str]]:
 
 def _is_arn_reference(value: str) -> bool:
     ref = strip_interpolation(value)
+    alternatives = try_arguments(ref)
+    if alternatives is not None:  # try(aws_sqs_queue.this[0].arn, null): an ARN, or no value
+        arns = [a for a in alternatives if a not in NULLS]
+        return bool(arns) and all(_is_arn_reference(a) for a in arns)
     if ref.startswith(("var.", "local.", "each.", "count.", "module.")) or "(" in ref:
         return False
     last = ref.rsplit(".", 1)[-1]

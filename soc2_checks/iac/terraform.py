@@ -25,6 +25,7 @@ from ..views.rds import DbStorage
 from ..views.s3 import AccountPublicAccess, Bucket, PublicAccessBlock
 from .parts import Part
 from .policy_documents import tf_document
+from .tf_expressions import NULLS, try_arguments
 from .tf_graph import ANY_PARTITION, Links, TfBlock, TfIndex
 from .values import (
     ABSENT,
@@ -42,6 +43,7 @@ from .values import (
 )
 
 _PARTITION = re.compile(r"(?<![\w-])arn:\$\{[^{}]+\}:")
+_DATA_POLICY = re.compile(r"data\.aws_iam_policy\.([A-Za-z_][\w-]*)")
 """An ARN whose partition is an expression (``arn:${local.partition}:iam::aws:policy/X``): it
 can only be a partition, whatever the expression."""
 NO_GRAPH = "Checkov's resource graph is not available, so linked resources cannot be looked up"
@@ -623,11 +625,22 @@ def _policy_arn(value: Any, attribute: str, cx: TfContext) -> Any:
     if not is_expression(value):
         return value
     ref = strip_interpolation(value)
+    alternatives = try_arguments(ref)
+    if alternatives is None:
+        return _referenced_policy_arn(ref, attribute, cx)
+    # try(aws_iam_policy.this[0].arn, null): that policy, or no attachment at all
+    found = [_referenced_policy_arn(a, attribute, cx) for a in alternatives if a not in NULLS]
+    if found and not any(isinstance(arn, Unknown) for arn in found) and len(set(found)) == 1:
+        return found[0]
+    return Unknown(f"{cx.address}.{attribute} is {ref!r}, which cannot be resolved from the source")
+
+
+def _referenced_policy_arn(ref: str, attribute: str, cx: TfContext) -> Any:
     if ref.startswith("aws_iam_policy."):
         return ref.removesuffix(".arn")  # a policy this configuration creates: customer-managed
-    if ref.startswith("data.aws_iam_policy."):
+    if m := _DATA_POLICY.match(ref):
         for data in cx.follow(attribute):
-            if data.kind == "data" and data.type == "aws_iam_policy":
+            if data.kind == "data" and data.type == "aws_iam_policy" and data.base.endswith(f"aws_iam_policy.{m[1]}"):
                 arn = raw(data.conf, "arn")
                 if isinstance(arn, str) and not is_expression(arn):
                     return arn

@@ -1065,6 +1065,36 @@ def with_optional_defaults(type_text: Any, value: Any) -> Any:
     return value
 
 
+_TRY_CALL = re.compile(r"\s*try\s*\((.*)\)\s*", re.DOTALL)
+NULLS = frozenset(("null", "None"))
+"""``null`` as written, and as Checkov renders it (Python's ``None``)."""
+
+
+def try_arguments(expression: str) -> list[str] | None:
+    """The arguments of an expression that is one ``try()`` call, as written (``try(aws_sqs_queue.
+    this[0].arn, null)``: the queue's ARN, or null where it has no instance); None for any other
+    expression. The expression's value is one of them, the first that is not an error."""
+    m = _TRY_CALL.fullmatch(expression)
+    if not m:
+        return None
+    body = m.group(1)
+    depth = 0
+    quoted = False
+    for i, ch in enumerate(body):  # "try(a) + try(b)" is not one call
+        if ch == '"' and (i == 0 or body[i - 1] != "\\"):
+            quoted = not quoted
+        elif not quoted:
+            depth += (ch in "([{") - (ch in ")]}")
+            if depth < 0:
+                return None
+    out: list[str] = []
+    rest: str | None = body
+    while rest:
+        first, rest = _split_first_argument(rest)
+        out.append(first)
+    return out or None
+
+
 def _split_first_argument(text: str) -> tuple[str, str | None]:
     depth = 0
     quoted = False

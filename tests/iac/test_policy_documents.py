@@ -173,6 +173,30 @@ def test_text_around_arns_is_a_pattern_even_when_it_is_only_a_wildcard(registry)
     assert status(registry, "SOC2_AWS_6", _policy(doc)) == Status.PASSED
 
 
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "${try(aws_sqs_queue.this[0].arn,None)}",
+        "${try(aws_sqs_queue.this[0].arn, null)}",
+        "${try(aws_sqs_queue.a[0].arn, aws_sqs_queue.b[0].arn)}",
+    ],
+)
+def test_try_of_arns_or_null_is_never_a_wildcard(registry, resource):
+    """terraform-aws-eks's Karpenter policy: the queue's ARN where the queue exists, or null."""
+    doc = tf_document({"Statement": [{"Effect": "Allow", "Action": "sqs:DeleteMessage", "Resource": resource}]}, "p")
+    assert status(registry, "SOC2_AWS_6", _policy(doc)) == Status.PASSED
+
+
+@pytest.mark.parametrize(
+    "resource",
+    ["${try(aws_sqs_queue.this[0].arn, var.queues)}", "${try(aws_sqs_queue.this[0].arn, '*')}", "${try(null)}"],
+)
+def test_try_with_an_alternative_that_may_be_a_wildcard_cannot_be_confirmed(registry, resource):
+    doc = tf_document({"Statement": [{"Effect": "Allow", "Action": "sqs:DeleteMessage", "Resource": resource}]}, "p")
+    v = verdict(registry, "SOC2_AWS_6", _policy(doc))
+    assert v.status == Status.FAILED and v.message.startswith("Cannot be confirmed")
+
+
 WRITTEN = """\
 data "aws_iam_policy_document" "this" {
   statement {

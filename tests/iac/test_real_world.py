@@ -300,3 +300,31 @@ def test_arns_through_a_partition_data_source_with_count_are_read(tf):
     admin = tf[("SOC2_AWS_5", "module.partition_admin.aws_iam_role_policy_attachment.this")]
     assert admin.status == Status.FAILED
     assert admin.message.startswith("Instance AdministratorAccess: IAM role cluster has the AWS-managed")
+
+
+def test_an_attachment_names_the_data_source_its_arn_refers_to(tf):
+    """``policy_arn = var.admin ? data.aws_iam_policy.admin.arn : data.aws_iam_policy.read_only.arn``
+    refers to both data sources; Checkov renders the one chosen. Taking whichever the graph
+    listed first passed the attachment of AdministratorAccess."""
+    admin = tf[("SOC2_AWS_5", "module.managed_admin.aws_iam_role_policy_attachment.chosen")]
+    assert admin.status == Status.FAILED
+    assert admin.message == (
+        "IAM role auditor has the AWS-managed AdministratorAccess policy attached "
+        "(arn:aws:iam::aws:policy/AdministratorAccess)."
+    )
+    read_only = tf[("SOC2_AWS_5", "module.managed_read_only.aws_iam_role_policy_attachment.chosen")]
+    assert read_only.status == Status.PASSED
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "module.partition_managed.aws_iam_role_policy_attachment.this",  # try(aws_iam_policy.this[0].arn, null)
+        "module.managed_read_only.aws_iam_role_policy_attachment.tried",  # try(data.aws_iam_policy.x.arn, null)
+    ],
+)
+def test_an_arn_through_try_with_a_null_fallback_is_that_policy(tf, address):
+    """terraform-aws-eks attaches its own policy as ``try(aws_iam_policy.this[0].arn, null)``:
+    that policy where it is created, and no attachment where it is not."""
+    result = tf[("SOC2_AWS_5", address)]
+    assert result.status == Status.PASSED, result.message

@@ -15,6 +15,7 @@ from soc2_checks.iac.tf_expressions import (
     evaluate_value,
     formatlist_text,
     to_conf,
+    try_arguments,
     with_optional_defaults,
 )
 
@@ -249,3 +250,18 @@ def test_format_and_a_value_written_into_a_template_keep_their_known_text():
     assert evaluate_value("flatten([var.arn])", resolve) == UnknownValue("flatten([var.arn])")  # it may be a list
     with pytest.raises(Unknown):
         evaluate_value('{"${var.arn}" = 1}', resolve)  # an object key that is not known
+
+
+@pytest.mark.parametrize(
+    ("expression", "arguments"),
+    [
+        ("try(aws_sqs_queue.this[0].arn,None)", ["aws_sqs_queue.this[0].arn", "None"]),
+        ('try(a, "x,)", f(b, c))', ["a", '"x,)"', "f(b, c)"]),
+        ("try(local.x, {a = 1, b = [2, 3]})", ["local.x", "{a = 1, b = [2, 3]}"]),
+        ("try(a) + try(b)", None),  # not one call
+        ("lookup(a, b)", None),
+        ("try()", None),
+    ],
+)
+def test_the_arguments_of_one_try_call(expression, arguments):
+    assert try_arguments(expression) == arguments
