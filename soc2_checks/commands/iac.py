@@ -47,6 +47,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "EBS default encryption); these results name the folder as their resource",
     )
     p.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="Terraform variable file (.tfvars, .tfvars.json) applied to every root module scanned, as "
+        "'checkov --var-file' and 'terraform plan -var-file' apply it (repeatable; later files win). "
+        "terraform.tfvars and *.auto.tfvars in a root module are read without it",
+    )
+    p.add_argument(
         "-j",
         "--jobs",
         type=_jobs,
@@ -69,6 +78,22 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _check_var_file(path: str) -> None:
+    """Checkov skips a variable file it cannot read, leaving every variable it sets without a
+    value: a mistyped name or a syntax error must stop the scan instead."""
+    if not Path(path).is_file():
+        raise UsageError(f"--var-file {path}: no such file")
+    from checkov.terraform.parser_utils import load_or_die_quietly
+
+    errors: dict[str, Exception] = {}
+    data = load_or_die_quietly(path, errors)
+    if errors:
+        reason = str(next(iter(errors.values()))).strip().splitlines() or ["cannot be read"]
+        raise UsageError(f"--var-file {path}: {reason[0]}")
+    if not isinstance(data, dict):
+        raise UsageError(f"--var-file {path}: not a set of variable values")
+
+
 def run(args: argparse.Namespace) -> int:
     from ..model import Source
     from ..registry import RuleContext
@@ -77,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
     for d in args.directory:
         if not Path(d).is_dir():
             raise UsageError(f"-d {d}: no such folder")
+    for f in args.var_file:
+        _check_var_file(f)
     st = setup(args)
     frameworks = [Source(f) for f in dict.fromkeys(args.framework)]
     ctx = RuleContext(as_of=st.as_of)
@@ -87,7 +114,14 @@ def run(args: argparse.Namespace) -> int:
 
     with without_builtin_checks():  # only the SOC 2 checks run: Checkov's own ~1,300 are not loaded
         scans = scan(
-            args.directory, frameworks, st.registry, ctx, st.mapping.criteria_for, args.account_baseline, args.jobs
+            args.directory,
+            frameworks,
+            st.registry,
+            ctx,
+            st.mapping.criteria_for,
+            args.account_baseline,
+            args.jobs,
+            var_files=args.var_file,
         )
     report = ScanReport(
         kind="iac",

@@ -17,7 +17,7 @@ import contextlib
 import dataclasses
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,8 +54,11 @@ def scan(
     criteria_for: Callable[[str], list[str]],
     account_baseline: bool = False,
     jobs: int | None = None,
+    var_files: Sequence[str] = (),
 ) -> list[DirectoryScan]:
-    """``jobs``: processes for Terraform root modules (default: the CPUs this process may use)."""
+    """``jobs``: processes for Terraform root modules (default: the CPUs this process may use).
+    ``var_files``: Terraform variable files applied to every root module, as ``checkov
+    --var-file`` applies them (a root configured by ``-var-file`` has no value otherwise)."""
     os.environ.setdefault("CKV_SKIP_PACKAGE_UPDATE_CHECK", "true")
     os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")
     directories = list(directories)
@@ -65,7 +68,7 @@ def scan(
     scan_jobs = jobs or tf_roots.default_jobs()
     with tf_roots.batch_gc():
         return [
-            scan_directory(d, wanted, registry, ids, ctx, criteria_for, account_baseline, scan_jobs)
+            scan_directory(d, wanted, registry, ids, ctx, criteria_for, account_baseline, scan_jobs, var_files)
             for d in directories
         ]
 
@@ -89,6 +92,7 @@ def scan_directory(
     criteria_for: Callable[[str], list[str]],
     account_baseline: bool,
     jobs: int = 1,
+    var_files: Sequence[str] = (),
 ) -> DirectoryScan:
     out = DirectoryScan(directory=directory)
     inventory = Inventory()
@@ -98,7 +102,7 @@ def scan_directory(
         convert = _Converter(registry, set(ids.get(source) or ()), criteria_for, account_baseline)
         checks = ids.get(source) or [NO_CHECK]
         if source == Source.TERRAFORM:
-            part = _scan_terraform(directory, root, checks, convert, jobs)
+            part = _scan_terraform(directory, root, checks, convert, jobs, var_files)
         else:
             part = _scan_cloudformation(directory, root, checks, convert)
         if part.resources:
@@ -182,11 +186,13 @@ def _run(runner: Any, source: Source, root: str, checks: list[str], excluded: li
         return list(RunnerRegistry("", runner_filter, runner).run(root_folder=root))
 
 
-def _scan_terraform(directory: str, root: str, checks: list[str], convert: _Converter, jobs: int) -> _Part:
+def _scan_terraform(
+    directory: str, root: str, checks: list[str], convert: _Converter, jobs: int, var_files: Sequence[str] = ()
+) -> _Part:
     """The tree parsed once, then its root modules in ``jobs`` shares, side by side."""
     part = _Part()
     try:
-        parsed = tf_roots.parse(root, jobs)
+        parsed = tf_roots.parse(root, jobs, var_files=var_files)
     except Exception as exc:  # Checkov's parser failed: never a traceback, never a silent gap
         log.debug("soc2-checks: Checkov failed to parse %s", directory, exc_info=True)
         reason = f"Checkov failed while scanning it ({type(exc).__name__}: {exc})"

@@ -109,7 +109,7 @@ class Parsed:
         return sum(len(blocks) for definition in self.roots[root].values() for blocks in definition.values()) or 1
 
 
-def parse(directory: str, jobs: int, excluded_paths: list[str] | None = None) -> Parsed:
+def parse(directory: str, jobs: int, excluded_paths: list[str] | None = None, var_files: Sequence[str] = ()) -> Parsed:
     """Parse as ``checkov -d`` does (same parser, same arguments), with the HCL files read by
     ``jobs`` processes first: Checkov's module finder parses every ``.tf`` file of the tree one
     by one, and that is the largest part of parsing that does not depend on other files."""
@@ -140,6 +140,7 @@ def parse(directory: str, jobs: int, excluded_paths: list[str] | None = None) ->
             download_external_modules=False,
             external_modules_download_path=DEFAULT_EXTERNAL_MODULES_DIR,
             excluded_paths=excluded_paths,
+            vars_files=[os.path.abspath(f) for f in var_files] or None,
         )
     definitions = serialize_definitions(clean_parser_types(definitions))
     out = Parsed(parser=parser, errors=errors)
