@@ -41,6 +41,10 @@ def stack(tmp_path: Path) -> Path:
     root = tmp_path / "stack"
     root.mkdir()
     (root / "main.tf").write_text(TRAIL)
+    module = tmp_path / "modules" / "trail"
+    module.mkdir(parents=True)
+    (module / "main.tf").write_text(TRAIL.replace("type = bool\n", "type    = bool\n  default = false\n"))
+    (root / "module.tf").write_text('module "regional" {\n  source = "../modules/trail"\n}\n')
     variables = tmp_path / "vars"
     variables.mkdir()
     (variables / "prod.tfvars").write_text("multi_region = true\nvalidation   = true\n")
@@ -53,7 +57,7 @@ def _verdicts(stack: Path, registry, var_files: list[str], jobs: int = 1) -> dic
     scan = iac_runner.scan(
         [str(stack / "stack")], [Source.TERRAFORM], registry, CTX, lambda _id: [], False, jobs, var_files=files
     )[0]
-    return {r.check_id: (r.status, r.message) for r in scan.results}
+    return {r.check_id: (r.status, r.message) for r in scan.results if not r.resource.id.startswith("module.")}
 
 
 def test_without_the_file_the_variables_have_no_value(stack, registry):
@@ -71,6 +75,17 @@ def test_the_file_gives_the_variables_their_values(stack, registry, jobs):
     assert verdicts["SOC2_AWS_9"][0] == Status.PASSED
 
 
+def test_the_file_sets_the_root_modules_variables_only(stack, registry):
+    """As with ``terraform plan -var-file``: a module's variables come from its call and its
+    defaults, not from the file."""
+    files = [str(stack / "vars" / "prod.tfvars")]
+    scan = iac_runner.scan(
+        [str(stack / "stack")], [Source.TERRAFORM], registry, CTX, lambda _id: [], False, 1, var_files=files
+    )[0]
+    module = {r.check_id: r.status for r in scan.results if r.resource.id.startswith("module.regional.")}
+    assert module == {"SOC2_AWS_8": Status.FAILED, "SOC2_AWS_9": Status.FAILED}
+
+
 def test_a_later_file_wins(stack, registry):
     verdicts = _verdicts(stack, registry, ["prod.tfvars", "single.tfvars.json"])
     assert verdicts["SOC2_AWS_8"] == (Status.FAILED, "Trail main records only its home region.")
@@ -80,8 +95,9 @@ def test_a_later_file_wins(stack, registry):
 def test_the_command_line_applies_the_file(stack, tmp_path):
     out = tmp_path / "results.json"
     argv = ["iac", "-d", str(stack / "stack"), "--var-file", str(stack / "vars" / "prod.tfvars")]
-    assert main([*argv, "-o", "json", "--output-file", str(out)]) == 0
-    assert {r["status"] for r in json.loads(out.read_text())["results"]} == {"PASSED"}
+    assert main([*argv, "-o", "json", "--output-file", str(out)]) == 1  # the module's trail fails
+    results = json.loads(out.read_text())["results"]
+    assert {r["status"] for r in results if r["resource"]["id"] == "aws_cloudtrail.main"} == {"PASSED"}
 
 
 @pytest.mark.parametrize(
