@@ -428,6 +428,8 @@ class TfIndex:
 
     def _find_targets(self, linker: TfBlock, attribute: str, target_type: str) -> tuple[list[TfBlock], bool]:
         via_graph = [t for t in self.follow(linker, attribute) if t.kind == "resource" and t.type == target_type]
+        if len(via_graph) > 1:
+            return self._chosen(linker, attribute, target_type, via_graph)
         if via_graph:
             return via_graph, True
         value = raw(linker.conf, attribute)
@@ -442,6 +444,23 @@ class TfIndex:
             certain = certain and sure
         return out, certain
 
+    def _chosen(
+        self, linker: TfBlock, attribute: str, target_type: str, candidates: list[TfBlock]
+    ) -> tuple[list[TfBlock], bool]:
+        """The graph links an attribute to every resource its expression names, those of both
+        branches of ``var.primary ? aws_s3_bucket.a.id : aws_s3_bucket.b.id`` and every instance
+        of ``aws_s3_bucket.this[0].id``: the value Checkov rendered says which it points at, and
+        where it does not, it points at one of them, not at each."""
+        value = raw(linker.conf, attribute)
+        named: list[TfBlock] = []
+        for v in value if isinstance(value, list) else [value]:
+            found, sure = self._value_targets(linker, v, target_type)
+            if not sure:
+                return candidates, False
+            named.extend(found)
+        chosen = [t for t in candidates if t in named]
+        return (chosen, True) if chosen else (candidates, False)
+
     def linked(self, target: TfBlock, linker_type: str, attribute: str) -> Links:
         """Resources of ``linker_type`` in the target's root module whose ``attribute`` points at it."""
         linkers = self.of_type(linker_type, target.root)
@@ -452,12 +471,13 @@ class TfIndex:
             self._linked.add(key)
             for linker in linkers:
                 found, sure = self.targets(linker, attribute, target.type)
-                for t in found:
-                    self._links.setdefault(f"{key}\0{id(t)}", []).append(linker)
+                for t in found:  # one of several possible targets: it may point at each
+                    self._links.setdefault(f"{key}\0{id(t)}" if sure else f"{key}\0{id(t)}\0?", []).append(linker)
                 if not sure and not found:
                     self._links.setdefault(key, []).append(linker)
         return Links(
-            certain=list(self._links.get(f"{key}\0{id(target)}", ())), uncertain=list(self._links.get(key, ()))
+            certain=list(self._links.get(f"{key}\0{id(target)}", ())),
+            uncertain=[*self._links.get(f"{key}\0{id(target)}\0?", ()), *self._links.get(key, ())],
         )
 
     def name_of(self, value: Any, linker: TfBlock, target_type: str) -> str | None:

@@ -35,10 +35,23 @@ def outcome(results, check_id: str, resource: str) -> str:
         ("aws_s3_bucket.switched_off", "FAILED"),  # its configuration has count = 0
         ("module.store.aws_s3_bucket.this", "PASSED"),  # configured through the module's output
         ("aws_s3_bucket.elsewhere", "PASSED"),
+        ("aws_s3_bucket.chosen", "PASSED"),  # var.primary ? chosen : not_chosen, with var.primary true
+        ("aws_s3_bucket.not_chosen", "FAILED"),  # the graph links the configuration to both
+        ("aws_s3_bucket.pair[0]", "PASSED"),
+        ("aws_s3_bucket.pair[1]", "FAILED"),  # its sibling's configuration is not its own
     ],
 )
 def test_bucket_encryption_through_linked_resources(results, resource, expected):
     assert outcome(results, "SOC2_AWS_11", resource) == expected
+
+
+def test_a_rule_on_one_of_two_groups_is_judged_with_the_group_it_is_on(results):
+    """``security_group_id = var.public ? aws_security_group.outside.id : aws_security_group.inside.id``
+    with ``var.public`` false: the graph links the rule to both groups."""
+    inside = results[("SOC2_AWS_15", "aws_security_group.inside")]
+    assert inside.status == Status.FAILED and inside.message.startswith("Rule aws_security_group_rule.ssh:")
+    assert outcome(results, "SOC2_AWS_15", "aws_security_group.outside") == "PASSED"
+    assert ("SOC2_AWS_15", "aws_security_group_rule.ssh") not in results  # judged with its group
 
 
 def test_account_block_covers_its_root_module_only(results):
@@ -76,6 +89,8 @@ def test_recorder_without_status_is_stopped(results):
     ("check_id", "resource"),
     [
         ("SOC2_AWS_11", "aws_s3_bucket.mystery"),  # a configuration whose target is a variable
+        ("SOC2_AWS_11", "aws_s3_bucket.left"),  # var.left_bucket ? left : right, without a value
+        ("SOC2_AWS_11", "aws_s3_bucket.right"),
         ("SOC2_AWS_5", "aws_iam_policy.variable_actions"),  # list variable Checkov renders as []
         ("SOC2_AWS_6", "aws_iam_policy.variable_actions"),
         ("SOC2_AWS_16", "aws_ebs_volume.maybe"),
