@@ -604,7 +604,11 @@ def _bound_users(conf: dict[str, Any], attribute: str, cx: TfContext) -> Any:
         return tuple(display(i, "?") for i in items)
     in_graph = [t for t in cx.index.follow(cx.block, attribute) if t.type == "aws_iam_user"]
     if attribute == "user" and in_graph:
-        return ()
+        found, sure = cx.index.targets(cx.block, attribute, "aws_iam_user")
+        if found and sure:
+            return ()
+        # one of these users, which the source does not say: whichever it is, it has the policy
+        return (" or ".join(sorted(display(raw(u.conf, "name"), u.address) for u in in_graph)),)
     outside = []
     for item in items:
         found = cx.index.resolve(cx.block, item, "aws_iam_user")

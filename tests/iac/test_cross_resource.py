@@ -54,6 +54,20 @@ def test_a_rule_on_one_of_two_groups_is_judged_with_the_group_it_is_on(results):
     assert ("SOC2_AWS_15", "aws_security_group_rule.ssh") not in results  # judged with its group
 
 
+def test_a_policy_attached_to_one_of_two_users_fails_whichever_it_is(results):
+    """``user = var.x ? aws_iam_user.a.name : aws_iam_user.b.name``: with a value, the user
+    Checkov rendered carries the attachment; without one, the attachment itself fails, naming
+    both, and neither user is judged on it."""
+    carol = results[("SOC2_AWS_7", "aws_iam_user.carol")]
+    assert carol.status == Status.FAILED and "aws_iam_user_policy_attachment.carol_or_dave" in carol.message
+    assert outcome(results, "SOC2_AWS_7", "aws_iam_user.dave") == "PASSED"
+    assert ("SOC2_AWS_7", "aws_iam_user_policy_attachment.carol_or_dave") not in results
+    either = results[("SOC2_AWS_7", "aws_iam_user_policy_attachment.erin_or_frank")]
+    assert either.status == Status.FAILED
+    assert either.message.startswith("IAM user erin or frank has policies attached directly")
+    assert outcome(results, "SOC2_AWS_7", "aws_iam_user.erin") == "PASSED"
+
+
 def test_account_block_covers_its_root_module_only(results):
     assert outcome(results, "SOC2_AWS_12", "aws_s3_bucket.lonely") == "PASSED"
     elsewhere = results[("SOC2_AWS_12", "aws_s3_bucket.elsewhere")]
