@@ -54,6 +54,14 @@ def test_a_rule_on_one_of_two_groups_is_judged_with_the_group_it_is_on(results):
     assert ("SOC2_AWS_15", "aws_security_group_rule.ssh") not in results  # judged with its group
 
 
+def test_a_rule_on_whichever_of_two_groups_is_created_is_judged_with_that_group(results):
+    """terraform-aws-security-group: ``local.this_sg_id`` is the first of ``this[*]`` and
+    ``this_name_prefix[*]``, and ``count`` creates one of them."""
+    web = results[("SOC2_AWS_15", "aws_security_group.this[0]")]
+    assert web.status == Status.FAILED and web.message.startswith("Rule aws_security_group_rule.web_rdp:")
+    assert ("SOC2_AWS_15", "aws_security_group_rule.web_rdp") not in results
+
+
 def test_a_policy_attached_to_one_of_two_users_fails_whichever_it_is(results):
     """``user = var.x ? aws_iam_user.a.name : aws_iam_user.b.name``: with a value, the user
     Checkov rendered carries the attachment; without one, the attachment itself fails, naming
