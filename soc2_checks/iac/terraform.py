@@ -43,9 +43,9 @@ from .values import (
 )
 
 _PARTITION = re.compile(r"(?<![\w-])arn:\$\{[^{}]+\}:")
-_DATA_POLICY = re.compile(r"data\.aws_iam_policy\.([A-Za-z_][\w-]*)")
 """An ARN whose partition is an expression (``arn:${local.partition}:iam::aws:policy/X``): it
 can only be a partition, whatever the expression."""
+_DATA_POLICY = re.compile(r"data\.aws_iam_policy\.([A-Za-z_][\w-]*)")
 NO_GRAPH = "Checkov's resource graph is not available, so linked resources cannot be looked up"
 
 

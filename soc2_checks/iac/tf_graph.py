@@ -428,8 +428,9 @@ class TfIndex:
 
     def _find_targets(self, linker: TfBlock, attribute: str, target_type: str) -> tuple[list[TfBlock], bool]:
         via_graph = [t for t in self.follow(linker, attribute) if t.kind == "resource" and t.type == target_type]
-        if len(via_graph) > 1:  # the one of them that is created: terraform-aws-security-group's
-            existing = [t for t in via_graph if t.exists]  # this[0] or this_name_prefix[0]
+        if len(via_graph) > 1:
+            # where count creates one of them (terraform-aws-security-group: this or this_name_prefix)
+            existing = [t for t in via_graph if t.exists]
             if len(existing) == 1:
                 return existing, True
             return self._chosen(linker, attribute, target_type, existing or via_graph)
