@@ -52,12 +52,17 @@ def stack(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _verdicts(stack: Path, registry, var_files: list[str], jobs: int = 1) -> dict[str, tuple[Status, str]]:
+def _results(stack: Path, registry, var_files: list[str], jobs: int = 1):
     files = [str(stack / "vars" / f) for f in var_files]
-    scan = iac_runner.scan(
-        [str(stack / "stack")], [Source.TERRAFORM], registry, CTX, lambda _id: [], False, jobs, var_files=files
-    )[0]
-    return {r.check_id: (r.status, r.message) for r in scan.results if not r.resource.id.startswith("module.")}
+    directories = [str(stack / "stack")]
+    return iac_runner.scan(
+        directories, [Source.TERRAFORM], registry, CTX, lambda _id: [], False, jobs, var_files=files
+    )[0].results
+
+
+def _verdicts(stack: Path, registry, var_files: list[str], jobs: int = 1) -> dict[str, tuple[Status, str]]:
+    results = _results(stack, registry, var_files, jobs)
+    return {r.check_id: (r.status, r.message) for r in results if not r.resource.id.startswith("module.")}
 
 
 def test_without_the_file_the_variables_have_no_value(stack, registry):
@@ -78,11 +83,8 @@ def test_the_file_gives_the_variables_their_values(stack, registry, jobs):
 def test_the_file_sets_the_root_modules_variables_only(stack, registry):
     """As with ``terraform plan -var-file``: a module's variables come from its call and its
     defaults, not from the file."""
-    files = [str(stack / "vars" / "prod.tfvars")]
-    scan = iac_runner.scan(
-        [str(stack / "stack")], [Source.TERRAFORM], registry, CTX, lambda _id: [], False, 1, var_files=files
-    )[0]
-    module = {r.check_id: r.status for r in scan.results if r.resource.id.startswith("module.regional.")}
+    results = _results(stack, registry, ["prod.tfvars"])
+    module = {r.check_id: r.status for r in results if r.resource.id.startswith("module.regional.")}
     assert module == {"SOC2_AWS_8": Status.FAILED, "SOC2_AWS_9": Status.FAILED}
 
 
