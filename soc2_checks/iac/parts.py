@@ -53,6 +53,8 @@ def combine(verdicts: list[tuple[str, Verdict]]) -> Verdict | None:
     details: dict[str, None] = {}
     for label, v in verdicts:
         for d in v.details:
+            if v.status == status and d in v.message:
+                continue  # its message, which the result's message holds, already says it
             details.setdefault(f"{label}: {d}" if labelled and label else d, None)
         if v.status != status and v.status == Status.ERROR:
             details.setdefault(f"{label + ': ' if label else ''}{v.message}", None)

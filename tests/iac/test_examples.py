@@ -259,3 +259,16 @@ def test_missing_folder_is_bad_usage(capsys):
 
     assert main(["iac", "-d", "no/such/folder"]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_a_group_judged_with_its_rules_says_each_finding_once(tf_bad):
+    """A standalone rule is a labelled part of its group's result: the message names the rule,
+    and the details do not repeat what the message says."""
+    (found,) = [
+        r for r in tf_bad.results if (r.check_id, r.resource.id) == ("SOC2_AWS_15", "aws_security_group.workers")
+    ]
+    assert found.message == (
+        "Rule aws_vpc_security_group_ingress_rule.workers_all: Security group workers allows ingress to all ports "
+        "(all protocols) from 0.0.0.0/0."
+    )
+    assert found.details == []
