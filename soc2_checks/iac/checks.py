@@ -279,9 +279,16 @@ def _shared_base() -> type:
                 )
             if verdict is None:
                 return {"result": CheckResult.UNKNOWN, "evaluated_keys": []}  # not applicable: no result
-            # Checkov prints the details under every record: a detail the message already
-            # quotes (each offending statement of a policy) would be printed twice
-            self.details = [verdict.message, *(d for d in verdict.details if d not in verdict.message)]
+            # Checkov prints the details under every record. As with Checkov's own checks, they
+            # explain a finding: a passed record's message restates the check's title, and
+            # those messages were a quarter of what the SOC 2 records add to a plain run's
+            # printed output (soc2-checks iac keeps every message, from the verdict). A detail
+            # the message already quotes (each offending statement of a policy) would be
+            # printed twice.
+            if verdict.status == Status.PASSED and not skip_info:
+                self.details = []
+            else:
+                self.details = [verdict.message, *(d for d in verdict.details if d not in verdict.message)]
             if verdict.status == Status.ERROR:
                 self.details.insert(0, "ERROR: the check could not decide; treated as FAILED.")
             result: dict[str, Any] = {

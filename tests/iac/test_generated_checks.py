@@ -4,6 +4,8 @@ check still decides, and severity is always set."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from soc2_checks.hookspecs import hookimpl
@@ -137,3 +139,26 @@ def test_a_plain_checkov_record_does_not_repeat_what_its_message_says():
         "Policy ci allows non-read-only actions on every resource: statement 1 allows logs:PutLogEvents on "
         "Resource '*'."
     ]
+
+
+def test_a_plain_checkov_record_explains_a_finding_not_a_pass():
+    """Checkov prints a record's details under it; as with Checkov's own checks, they explain
+    what failed. A suppressed record keeps them: the reviewer sees what was suppressed."""
+    registry = load(load_entry_points=False).registry
+    register(registry)
+    instance = _class_for(Source.TERRAFORM)(registry.get("SOC2_AWS_6"), ["aws_iam_policy"])
+    read_only = '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+    writes = '{"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}'
+
+    confs: list[dict[str, Any]] = []  # alive, as the configurations of Checkov's graph are
+
+    def run(document: str, skip: dict[str, str]) -> tuple[str, list[str]]:
+        confs.append({"name": ["ci"], "policy": [document], "__address__": "aws_iam_policy.ci"})
+        result = instance.run("/main.tf", confs[-1], "ci", "aws_iam_policy", skip)
+        return result["result"].name, instance.details
+
+    assert run(read_only, {}) == ("PASSED", [])
+    status, details = run(writes, {})
+    assert status == "FAILED" and details and "s3:PutObject" in details[0]
+    status, details = run(read_only, {"id": "SOC2_AWS_6", "suppress_comment": "EXC-001"})
+    assert status == "SKIPPED" and details == ["Policy ci allows no action beyond Read and List on every resource."]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from soc2_checks.commands.checkov_dir import checkov_dir
 from soc2_checks.model import Status
 
-from .conftest import EXAMPLES, run_iac
+from .conftest import EXAMPLES, REPO, run_iac
 
 CHECKOV = Path(sys.executable).with_name("checkov")
 
@@ -110,3 +111,29 @@ def test_plugin_checks_run_in_plain_checkov(tmp_path):
     assert ("ACME_S3_1", "aws_s3_bucket.customer_uploads", "PASSED") in records
     assert ("ACME_S3_1", 'aws_s3_bucket.documents["invoices"]', "FAILED") in records  # AES256, not KMS
     assert code == 1
+
+
+@pytest.mark.slow
+def test_the_readme_shows_real_plain_checkov_output():
+    """The README's plain Checkov output is what Checkov prints: each record it shows, line by
+    line, is one of the run's records, and its counts are the run's."""
+    shown = re.search(r"--compact` \(abridged.*?\):\n\n```\n(.*?)```", (REPO / "README.md").read_text(), re.S)
+    assert shown, "the README's plain Checkov output block"
+    cmd = [str(CHECKOV), "-d", str(EXAMPLES / "terraform" / "bad"), "--external-checks-dir", str(checkov_dir())]
+    cmd += ["--check", "SOC2_*", "--compact", "--skip-download"]
+    env = {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "NO_COLOR": "1"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    printed = _record_blocks(proc.stdout)
+    blocks = _record_blocks(shown.group(1))
+    assert len(blocks) >= 5
+    for block in blocks:
+        assert block in printed
+    summary = next(line for line in shown.group(1).splitlines() if line.startswith("Passed checks"))
+    assert summary in proc.stdout
+
+
+def _record_blocks(text: str) -> list[tuple[str, ...]]:
+    """Checkov's records as tuples of stripped lines, each starting at its ``Check:`` line."""
+    lines = [line.strip() for line in re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()]
+    starts = [i for i, line in enumerate(lines) if line.startswith("Check: ")] + [len(lines)]
+    return [tuple(x for x in lines[a:b] if x) for a, b in zip(starts, starts[1:], strict=False)]
