@@ -135,16 +135,18 @@ def _verdict_dict(verdict: Verdict) -> dict[str, Any]:
     return {"status": str(verdict.status), "message": verdict.message, "details": list(verdict.details)}
 
 
-_parts_cache: tuple[tuple[Any, ...], Any] | None = None
+_parts_cache: tuple[tuple[Any, ...], Any, Any] | None = None
 
 
-def _cached_parts(key: tuple[Any, ...], build: Any) -> Any:
-    """Every SOC 2 check on one resource reads the same views; build them once."""
+def _cached_parts(conf: dict[str, Any], key: tuple[Any, ...], build: Any) -> Any:
+    """Every SOC 2 check on one resource reads the same views; build them once. The cache
+    holds the configuration it was built from: while it does, no other configuration (of a
+    later scan in the same process) can have its ``id``."""
     global _parts_cache
-    if _parts_cache is not None and _parts_cache[0] == key:
-        return _parts_cache[1]
+    if _parts_cache is not None and _parts_cache[1] is conf and _parts_cache[0] == key:
+        return _parts_cache[2]
     parts = build()
-    _parts_cache = (key, parts)
+    _parts_cache = (key, conf, parts)
     return parts
 
 
@@ -174,7 +176,7 @@ def _terraform_parts(
                 parts.append(Part(part.view, label=" ".join(x for x in (label, part.label) if x)))
         return parts, root
 
-    return _cached_parts((id(conf), id(graph), address, entity_type), build)
+    return _cached_parts(conf, (id(graph), address, entity_type), build)
 
 
 def _cloudformation_parts(conf: dict[str, Any], entity_name: str, entity_type: str) -> tuple[list[Part], None]:
@@ -184,7 +186,7 @@ def _cloudformation_parts(conf: dict[str, Any], entity_name: str, entity_type: s
         )
         return cloudformation.views_of(entity_type, conf, cx), None
 
-    return _cached_parts((id(conf), entity_name, entity_type), build)
+    return _cached_parts(conf, (entity_name, entity_type), build)
 
 
 @functools.cache

@@ -4,7 +4,7 @@ check still decides, and severity is always set."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
 
 import pytest
 
@@ -150,11 +150,11 @@ def test_a_plain_checkov_record_explains_a_finding_not_a_pass():
     read_only = '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
     writes = '{"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}'
 
-    confs: list[dict[str, Any]] = []  # alive, as the configurations of Checkov's graph are
-
     def run(document: str, skip: dict[str, str]) -> tuple[str, list[str]]:
-        confs.append({"name": ["ci"], "policy": [document], "__address__": "aws_iam_policy.ci"})
-        result = instance.run("/main.tf", confs[-1], "ci", "aws_iam_policy", skip)
+        # each configuration is freed after its call, so the next may get its id: the views
+        # built for one must not be taken for the other's
+        conf = {"name": ["ci"], "policy": [document], "__address__": "aws_iam_policy.ci"}
+        result = instance.run("/main.tf", conf, "ci", "aws_iam_policy", skip)
         return result["result"].name, instance.details
 
     assert run(read_only, {}) == ("PASSED", [])
@@ -162,3 +162,24 @@ def test_a_plain_checkov_record_explains_a_finding_not_a_pass():
     assert status == "FAILED" and details and "s3:PutObject" in details[0]
     status, details = run(read_only, {"id": "SOC2_AWS_6", "suppress_comment": "EXC-001"})
     assert status == "SKIPPED" and details == ["Policy ci allows no action beyond Read and List on every resource."]
+
+
+def test_views_built_for_a_freed_configuration_are_not_reused():
+    """The views of one resource are kept for its next check. A configuration freed after its
+    scan may leave its id to the next one, of another scan in the same process, with the same
+    address: that one is judged on its own values."""
+    registry = load(load_entry_points=False).registry
+    register(registry)
+    instance = _class_for(Source.TERRAFORM)(registry.get("SOC2_AWS_6"), ["aws_iam_policy"])
+
+    def scan(action: str) -> str:  # its configuration is freed on return
+        document = json.dumps({"Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
+        conf = {"name": ["ci"], "policy": [document], "__address__": "aws_iam_policy.ci"}
+        return instance.run("/main.tf", conf, "ci", "aws_iam_policy", {})["result"].name
+
+    assert [scan(a) for a in ("s3:GetObject", "s3:PutObject", "s3:GetObject", "s3:PutObject")] == [
+        "PASSED",
+        "FAILED",
+        "PASSED",
+        "FAILED",
+    ]
