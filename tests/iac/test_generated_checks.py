@@ -151,8 +151,6 @@ def test_a_plain_checkov_record_explains_a_finding_not_a_pass():
     writes = '{"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}'
 
     def run(document: str, skip: dict[str, str]) -> tuple[str, list[str]]:
-        # each configuration is freed after its call, so the next may get its id: the views
-        # built for one must not be taken for the other's
         conf = {"name": ["ci"], "policy": [document], "__address__": "aws_iam_policy.ci"}
         result = instance.run("/main.tf", conf, "ci", "aws_iam_policy", skip)
         return result["result"].name, instance.details
